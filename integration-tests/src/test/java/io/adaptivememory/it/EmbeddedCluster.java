@@ -1,0 +1,85 @@
+package io.adaptivememory.it;
+
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.flink.table.api.EnvironmentSettings;
+import org.apache.flink.table.api.TableEnvironment;
+
+import java.net.URI;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A session cluster embedded in the test JVM: one JobManager and one TaskManager with 4 slots
+ * and 256 MiB of managed memory (64 MiB per slot), jobs submitted over its REST endpoint.
+ * The agent attached to this JVM governs its TaskManager with the policy chosen at start.
+ */
+final class EmbeddedCluster implements AutoCloseable {
+
+    static final int SLOTS = 4;
+    static final long MANAGED_BYTES = 256L << 20;
+    static final long SLOT_BYTES = MANAGED_BYTES / SLOTS;
+
+    private final MiniCluster cluster;
+    private final URI rest;
+
+    private EmbeddedCluster(MiniCluster cluster, URI rest) {
+        this.cluster = cluster;
+        this.rest = rest;
+    }
+
+    /** Starts a cluster whose TaskManager runs the given agent policy. */
+    static EmbeddedCluster start(String policy) throws Exception {
+        return start(policy, Map.of());
+    }
+
+    static EmbeddedCluster start(String policy, Map<String, String> extra) throws Exception {
+        System.setProperty("adaptive.memory.policy", policy);
+        Map<String, String> conf = new HashMap<>();
+        conf.put("taskmanager.numberOfTaskSlots", String.valueOf(SLOTS));
+        conf.put("taskmanager.memory.managed.size", (MANAGED_BYTES >> 20) + "m");
+        conf.put("taskmanager.memory.network.min", "128m");
+        conf.put("taskmanager.memory.network.max", "128m");
+        conf.put("rest.bind-address", "127.0.0.1");
+        conf.put("rest.address", "127.0.0.1");
+        conf.put("rest.port", "0");
+        conf.put("jobmanager.bind-host", "127.0.0.1");
+        conf.put("taskmanager.bind-host", "127.0.0.1");
+        conf.put("taskmanager.host", "127.0.0.1");
+        conf.putAll(extra);
+        Configuration configuration = Configuration.fromMap(conf);
+        MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
+                .setConfiguration(configuration)
+                .setNumTaskManagers(1)
+                .setNumSlotsPerTaskManager(SLOTS)
+                .build());
+        cluster.start();
+        return new EmbeddedCluster(cluster, cluster.getRestAddress().get());
+    }
+
+    /** Client-side configuration that submits to this cluster. */
+    Map<String, String> clientConfig() {
+        Map<String, String> conf = new HashMap<>();
+        conf.put("execution.target", "remote");
+        conf.put("rest.address", rest.getHost());
+        conf.put("rest.port", String.valueOf(rest.getPort()));
+        conf.put("parallelism.default", String.valueOf(SLOTS));
+        conf.put("execution.batch.adaptive.auto-parallelism.enabled", "false");
+        return conf;
+    }
+
+    TableEnvironment batchTableEnvironment(Map<String, String> options) {
+        Map<String, String> conf = clientConfig();
+        conf.putAll(options);
+        TableEnvironment env = TableEnvironment.create(
+                EnvironmentSettings.newInstance().inBatchMode().withConfiguration(Configuration.fromMap(conf)).build());
+        return env;
+    }
+
+    @Override
+    public void close() throws Exception {
+        cluster.close();
+        System.clearProperty("adaptive.memory.policy");
+    }
+}

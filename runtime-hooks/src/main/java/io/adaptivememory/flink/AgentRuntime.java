@@ -1,0 +1,184 @@
+package io.adaptivememory.flink;
+
+import io.adaptivememory.config.Settings;
+import io.adaptivememory.control.Controller;
+import io.adaptivememory.metrics.AdaptiveMemoryMetrics;
+import io.adaptivememory.policy.AllocationPolicy;
+import io.adaptivememory.pool.SlotAccount;
+import io.adaptivememory.pool.TaskManagerPool;
+
+import org.apache.flink.runtime.clusterframework.types.AllocationID;
+import org.apache.flink.runtime.clusterframework.types.ResourceProfile;
+import org.apache.flink.runtime.memory.MemoryManager;
+import org.apache.flink.runtime.taskexecutor.slot.TaskSlotTable;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The agent's state inside one JVM: its settings, one pool per TaskManager (per
+ * {@code TaskSlotTableImpl}), the governed budgets, the controller thread and the meters.
+ * Started once by the agent; absent (and every hook passive) when the agent is not attached.
+ */
+public final class AgentRuntime implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AgentRuntime.class);
+    private static final IdentityTable<Governed> BUDGETS = new IdentityTable<>();
+    private static final SizingDecisions DECISIONS = new SizingDecisions();
+    private static volatile AgentRuntime current;
+
+    private final Settings startupSettings;
+    private final Controller controller;
+    private final AdaptiveMemoryMetrics metrics;
+    private final SpillAccounting spill = new SpillAccounting();
+    private final Map<Object, TaskManagerPool> pools = new IdentityHashMap<>();
+    private final AtomicInteger poolIds = new AtomicInteger();
+
+    private AgentRuntime(Settings settings) {
+        this.startupSettings = settings;
+        FailOpen.inject(settings.injectedFault());
+        this.metrics = AdaptiveMemoryMetrics.start(settings, spill);
+        this.controller = new Controller(
+                settings.controllerInterval().toNanos(),
+                settings.earmarkTtl().toNanos(),
+                t -> FailOpen.report("controller", t));
+    }
+
+    /**
+     * Starts the runtime once per JVM. Throws if Flink's internals the hooks rely on are missing,
+     * in which case the agent must not install any hook.
+     */
+    public static synchronized AgentRuntime start(Settings settings) {
+        if (current == null) {
+            FlinkReflection.check();
+            current = new AgentRuntime(settings);
+        }
+        return current;
+    }
+
+    public static AgentRuntime current() {
+        return current;
+    }
+
+    static Governed governed(Object budget) {
+        return budget == null ? null : BUDGETS.get(budget);
+    }
+
+    static SizingDecisions decisions() {
+        return DECISIONS;
+    }
+
+    public Settings settings() {
+        return startupSettings;
+    }
+
+    public SpillAccounting spill() {
+        return spill;
+    }
+
+    public AdaptiveMemoryMetrics metrics() {
+        return metrics;
+    }
+
+    public Controller controller() {
+        return controller;
+    }
+
+    /** The pools of the TaskManagers in this JVM, for diagnostics and tests. */
+    public synchronized TaskManagerPool[] pools() {
+        return pools.values().toArray(new TaskManagerPool[0]);
+    }
+
+    // ------------------------------------------------------------------------
+
+    synchronized void openPool(Object table, int numberOfSlots, Object totalProfile, Object defaultSlotProfile) {
+        // Re-read per TaskManager: in a real TaskManager this equals the startup settings; in a
+        // test JVM it lets each embedded cluster choose its policy.
+        Settings settings = Settings.fromSystemProperties();
+        for (String problem : settings.problems()) {
+            LOG.warn("Flink Adaptive Memory configuration: {}", problem);
+        }
+        if (!settings.enabled()) {
+            LOG.info("Flink Adaptive Memory is disabled ({}=false): Flink manages this TaskManager's memory alone",
+                    Settings.ENABLED);
+            return;
+        }
+        long total = ((ResourceProfile) totalProfile).getManagedMemory().getBytes();
+        long perSlot = ((ResourceProfile) defaultSlotProfile).getManagedMemory().getBytes();
+        TaskManagerPool pool = new TaskManagerPool(
+                poolIds.getAndIncrement(),
+                total,
+                numberOfSlots,
+                perSlot,
+                settings.floorFraction(),
+                settings.reserveFraction(),
+                settings.reclaimTimeout().toNanos(),
+                AllocationPolicy.of(settings.policy()));
+        pools.put(table, pool);
+        controller.add(pool);
+        metrics.bindPool(pool);
+        LOG.info("Flink Adaptive Memory governs this TaskManager's managed memory: {} bytes across {} slots "
+                        + "({} bytes each), policy {}, floor {} of a slot, reserve {} bytes",
+                total, numberOfSlots, perSlot, settings.policy().id(), settings.floorFraction(), pool.reserveBytes());
+    }
+
+    void openSlot(Object table, int requestedIndex, Object jobId, Object allocationId) throws Exception {
+        TaskManagerPool pool;
+        synchronized (this) {
+            pool = pools.get(table);
+        }
+        if (pool == null) {
+            return;
+        }
+        @SuppressWarnings("unchecked")
+        TaskSlotTable<?> slots = (TaskSlotTable<?>) table;
+        AllocationID allocation = (AllocationID) allocationId;
+        MemoryManager manager = slots.getTaskMemoryManager(allocation);
+        Object budget = FlinkReflection.budgetOf(manager);
+        if (BUDGETS.get(budget) != null) {
+            return;
+        }
+        SlotAccount slot = pool.register(String.valueOf(jobId), String.valueOf(allocationId), manager.getMemorySize());
+        BUDGETS.putIfAbsent(budget, new Governed(pool, slot));
+        metrics.bindSlot(pool, slot);
+        LOG.debug("pool {}: {} allocated (Flink slot index {}, allocation {}) with {} bytes guaranteed, floor {}, "
+                        + "entitlement {}",
+                pool.id(), slot, requestedIndex, allocation, slot.guaranteeBytes(), slot.floorBytes(),
+                slot.limitBytes());
+    }
+
+    void closeSlot(Object budget) {
+        Governed g = governed(budget);
+        if (g == null || g.slot.isClosed()) {
+            return;
+        }
+        g.pool.unregister(g.slot);
+        metrics.unbindSlot(g.pool, g.slot);
+        if (g.slot.reservedAtClose() > 0) {
+            LOG.warn("pool {}: {} shut down while its consumers still held {} bytes; returned them to the pool",
+                    g.pool.id(), g.slot, g.slot.reservedAtClose());
+        }
+        LOG.debug("pool {}: {} freed (peak reserved {} bytes of {} guaranteed)",
+                g.pool.id(), g.slot, g.slot.peakReservedBytes(), g.slot.guaranteeBytes());
+    }
+
+    synchronized void closePool(Object table) {
+        TaskManagerPool pool = pools.remove(table);
+        if (pool == null) {
+            return;
+        }
+        pool.close();
+        controller.remove(pool);
+        metrics.unbindPool(pool);
+    }
+
+    @Override
+    public void close() {
+        controller.close();
+        metrics.close();
+    }
+}

@@ -1,0 +1,283 @@
+package io.adaptivememory.flink;
+
+import org.apache.flink.core.memory.MemorySegment;
+import org.apache.flink.runtime.memory.MemoryAllocationException;
+import org.apache.flink.runtime.memory.MemoryManager;
+
+import java.util.List;
+
+/**
+ * The static entry points the agent's advice calls, one per hooked Flink method. Each one is
+ * guarded: on any internal failure it reports to {@link FailOpen} and returns the value that
+ * makes Flink behave as if the agent were absent. Arguments are typed {@code Object} because
+ * advice signatures must not name the classes being transformed.
+ *
+ * <p>The reserve and release paths run on task threads for every page request; they do a
+ * lock-free table look-up and the pool's atomics, and allocate nothing.
+ */
+public final class FlinkHooks {
+
+    /** Returned by enter advice to let Flink's own method body run. */
+    public static final boolean RUN_FLINK = false;
+    /** Returned by enter advice to skip Flink's body: the agent handled the call. */
+    public static final boolean HANDLED = true;
+
+    private static final ThreadLocal<int[]> LAZY_SIZING = ThreadLocal.withInitial(() -> new int[1]);
+
+    private FlinkHooks() {}
+
+    // ------------------------------------------------------------------------
+    //  TaskManager and slot lifecycle
+    // ------------------------------------------------------------------------
+
+    /** {@code TaskSlotTableImpl} was constructed: the TaskManager's managed memory becomes a pool. */
+    public static void onTaskSlotTableCreated(
+            Object table, int numberOfSlots, Object totalProfile, Object defaultSlotProfile) {
+        AgentRuntime rt = AgentRuntime.current();
+        if (rt == null) {
+            return;
+        }
+        try {
+            FailOpen.checkInjected("slot-table");
+            rt.openPool(table, numberOfSlots, totalProfile, defaultSlotProfile);
+        } catch (Throwable t) {
+            FailOpen.report("slot-table", t);
+        }
+    }
+
+    /** A slot was allocated: its MemoryManager's budget becomes an account in the pool. */
+    public static void onSlotAllocated(Object table, int requestedIndex, Object jobId, Object allocationId) {
+        AgentRuntime rt = AgentRuntime.current();
+        if (rt == null) {
+            return;
+        }
+        try {
+            FailOpen.checkInjected("slot-allocated");
+            rt.openSlot(table, requestedIndex, jobId, allocationId);
+        } catch (Throwable t) {
+            FailOpen.report("slot-allocated", t);
+        }
+    }
+
+    /** {@code TaskSlotTableImpl.closeAsync}: the TaskManager is shutting down. */
+    public static void onTaskSlotTableClosed(Object table) {
+        AgentRuntime rt = AgentRuntime.current();
+        if (rt == null) {
+            return;
+        }
+        try {
+            rt.closePool(table);
+        } catch (Throwable t) {
+            FailOpen.report("slot-table-close", t);
+        }
+    }
+
+    /** {@code MemoryManager.shutdown} returned: the slot is freed; its memory goes back to the pool. */
+    public static void onMemoryManagerShutdown(Object budget) {
+        AgentRuntime rt = AgentRuntime.current();
+        if (rt == null) {
+            return;
+        }
+        try {
+            rt.closeSlot(budget);
+        } catch (Throwable t) {
+            FailOpen.report("memory-manager-shutdown", t);
+        }
+    }
+
+    // ------------------------------------------------------------------------
+    //  Hot path: Flink's per-slot budget (UnsafeMemoryBudget)
+    // ------------------------------------------------------------------------
+
+    /**
+     * {@code UnsafeMemoryBudget.reserveMemory(size)}. Returns {@link #HANDLED} when the pool
+     * granted the bytes, throws Flink's own {@code MemoryReservationException} when it refused
+     * them, and returns {@link #RUN_FLINK} for budgets it does not govern or when it failed.
+     */
+    public static boolean reserve(Object budget, long size) {
+        Governed g = AgentRuntime.governed(budget);
+        if (g == null) {
+            return RUN_FLINK;
+        }
+        boolean granted;
+        try {
+            FailOpen.checkInjected("reserve");
+            if (g.slot.isClosed()) {
+                // Only Flink's own verifyEmpty() reserves after shutdown; its budget is untouched.
+                g.pool.noteFlinkOwned(g.slot, size);
+                return RUN_FLINK;
+            }
+            granted = g.pool.reserve(g.slot, size);
+        } catch (Throwable t) {
+            FailOpen.report("reserve", t);
+            g.pool.noteFlinkOwned(g.slot, size);
+            return RUN_FLINK;
+        }
+        if (granted) {
+            return HANDLED;
+        }
+        throw Reservations.refused(size, g);
+    }
+
+    /** {@code UnsafeMemoryBudget.releaseMemory(size)}. */
+    public static boolean release(Object budget, long size) {
+        Governed g = AgentRuntime.governed(budget);
+        if (g == null) {
+            return RUN_FLINK;
+        }
+        try {
+            if (g.pool.claimFlinkOwned(g.slot, size)) {
+                return RUN_FLINK;
+            }
+            FailOpen.checkInjected("release");
+            g.pool.release(g.slot, size);
+            return HANDLED;
+        } catch (Throwable t) {
+            // The bytes were reserved in the pool, so Flink's untouched budget cannot take them
+            // back; dropping the release keeps Flink working and only strands them in the pool.
+            FailOpen.report("release", t);
+            return HANDLED;
+        }
+    }
+
+    /** {@code UnsafeMemoryBudget.getAvailableMemorySize()}: what the slot could reserve now. */
+    public static long availableMemory(Object budget, long flinkValue) {
+        Governed g = AgentRuntime.governed(budget);
+        if (g == null) {
+            return flinkValue;
+        }
+        try {
+            return g.pool.grantableBytes(g.slot);
+        } catch (Throwable t) {
+            FailOpen.report("available-memory", t);
+            return flinkValue;
+        }
+    }
+
+    // ------------------------------------------------------------------------
+    //  Sizing: MemoryManager.computeMemorySize / computeNumberOfPages
+    // ------------------------------------------------------------------------
+
+    /** Entered one of flink-table-runtime's {@code computeMemorySize} methods. */
+    public static void enterLazySizing() {
+        LAZY_SIZING.get()[0]++;
+    }
+
+    public static void exitLazySizing() {
+        LAZY_SIZING.get()[0]--;
+    }
+
+    /**
+     * {@code MemoryManager.computeMemorySize(fraction)} returned {@code flinkBytes}. Table
+     * operators (lazy consumers) get Flink's size plus what their slot can borrow; anything else
+     * (RocksDB's shared cache) is an eager plan that the pool earmarks.
+     */
+    public static long memorySize(Object budget, long flinkBytes, int pageSize) {
+        Governed g = AgentRuntime.governed(budget);
+        if (g == null) {
+            return flinkBytes;
+        }
+        try {
+            FailOpen.checkInjected("compute-memory-size");
+            if (LAZY_SIZING.get()[0] > 0) {
+                return AgentRuntime.decisions().lazyPlan(g, flinkBytes);
+            }
+            long minimum = Math.min(flinkBytes, (long) Consumers.EAGER_MINIMUM_PAGES * pageSize);
+            return AgentRuntime.decisions().eagerPlan(g, flinkBytes, minimum);
+        } catch (Throwable t) {
+            FailOpen.report("compute-memory-size", t);
+            return flinkBytes;
+        }
+    }
+
+    /** {@code MemoryManager.computeNumberOfPages(fraction)}: an eager consumer's plan. */
+    public static int numberOfPages(Object budget, int flinkPages, int pageSize) {
+        Governed g = AgentRuntime.governed(budget);
+        if (g == null) {
+            return flinkPages;
+        }
+        try {
+            FailOpen.checkInjected("compute-number-of-pages");
+            long bytes = (long) flinkPages * pageSize;
+            long minimum = (long) Math.min(flinkPages, Consumers.EAGER_MINIMUM_PAGES) * pageSize;
+            long planned = AgentRuntime.decisions().eagerPlan(g, bytes, minimum);
+            return (int) Math.min(flinkPages, planned / pageSize);
+        } catch (Throwable t) {
+            FailOpen.report("compute-number-of-pages", t);
+            return flinkPages;
+        }
+    }
+
+    // ------------------------------------------------------------------------
+    //  Lazy consumers: LazyMemorySegmentPool.nextSegment
+    // ------------------------------------------------------------------------
+
+    /**
+     * Refills a {@code LazyMemorySegmentPool} whose page cache is empty. Flink would request one
+     * 16 MiB chunk and fail the task if it cannot get it. Under a lending policy a consumer
+     * instead grows geometrically (its next chunk is as large as what it already uses, from
+     * 1 MiB up to Flink's chunk), takes what the pool can grant, and when the pool grants
+     * nothing it gets "no page" (returns {@link #HANDLED}, so {@code nextSegment()} returns
+     * null) and spills, as it would with a full static budget. A consumer's very first page
+     * waits up to the reclaim timeout and then falls back to Flink's own path.
+     */
+    @SuppressWarnings("unchecked")
+    public static boolean refillLazyPool(
+            Object memoryManager, Object owner, Object cachePages, int maxPages, int pageUsage, int perRequestPages) {
+        try {
+            List<MemorySegment> cache = (List<MemorySegment>) cachePages;
+            int freePages = maxPages - pageUsage;
+            if (!cache.isEmpty() || freePages <= 0) {
+                return RUN_FLINK;
+            }
+            MemoryManager manager = (MemoryManager) memoryManager;
+            Governed g = AgentRuntime.governed(FlinkReflection.budgetOf(manager));
+            if (g == null || !g.pool.policy().lends()) {
+                return RUN_FLINK;
+            }
+            FailOpen.checkInjected("lazy-refill");
+            int pageSize = manager.getPageSize();
+            int slotPages = (int) Math.max(1, g.slot.guaranteeBytes() / pageSize);
+            int want = Math.min(Math.min(freePages, perRequestPages), slotPages);
+            want = Math.min(want, Math.max(Consumers.firstChunkPages(pageSize), pageUsage));
+            if (pageUsage == 0 && g.pool.grantableBytes(g.slot) < pageSize) {
+                g.pool.awaitGrantable(g.slot, pageSize);
+            }
+            int pages = (int) Math.min(want, g.pool.grantableBytes(g.slot) / pageSize);
+            while (pages > 0) {
+                try {
+                    manager.allocatePages(owner, cache, pages);
+                    return RUN_FLINK;
+                } catch (MemoryAllocationException raced) {
+                    pages /= 2;
+                }
+            }
+            if (pageUsage == 0) {
+                return RUN_FLINK;
+            }
+            g.pool.statistics().noteDeniedPage();
+            AgentRuntime.decisions().deniedPage(g, pageUsage);
+            return HANDLED;
+        } catch (Throwable t) {
+            FailOpen.report("lazy-refill", t);
+            return RUN_FLINK;
+        }
+    }
+
+    // ------------------------------------------------------------------------
+    //  Spill accounting: AbstractFileIOChannel.deleteChannel
+    // ------------------------------------------------------------------------
+
+    /** A spill channel is about to be deleted: count the bytes it held. */
+    public static void onSpillChannelDeleted(Object channelId) {
+        AgentRuntime rt = AgentRuntime.current();
+        if (rt == null) {
+            return;
+        }
+        try {
+            rt.spill().onChannelDeleted(channelId);
+        } catch (Throwable t) {
+            FailOpen.report("spill-accounting", t);
+        }
+    }
+}

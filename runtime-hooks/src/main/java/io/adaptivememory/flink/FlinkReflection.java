@@ -1,0 +1,37 @@
+package io.adaptivememory.flink;
+
+import org.apache.flink.runtime.memory.MemoryManager;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/** Reads Flink internals the public API does not expose. Checked once, when the agent starts. */
+final class FlinkReflection {
+
+    private static final VarHandle MEMORY_BUDGET = memoryBudget();
+
+    private FlinkReflection() {}
+
+    private static VarHandle memoryBudget() {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(MemoryManager.class, MethodHandles.lookup());
+            Class<?> budget = Class.forName("org.apache.flink.runtime.memory.UnsafeMemoryBudget", false,
+                    MemoryManager.class.getClassLoader());
+            return lookup.findVarHandle(MemoryManager.class, "memoryBudget", budget);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("MemoryManager.memoryBudget is not accessible", e);
+        }
+    }
+
+    /** Fails when this Flink version lacks the internals the hooks rely on. */
+    static void check() {
+        if (MEMORY_BUDGET == null) {
+            throw new IllegalStateException("MemoryManager.memoryBudget is missing");
+        }
+    }
+
+    /** The slot's {@code UnsafeMemoryBudget}, the object the budget hooks see as {@code this}. */
+    static Object budgetOf(MemoryManager manager) {
+        return MEMORY_BUDGET.get(manager);
+    }
+}

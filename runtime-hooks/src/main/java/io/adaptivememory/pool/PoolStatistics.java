@@ -1,0 +1,71 @@
+package io.adaptivememory.pool;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Monotonic counters of what a {@link TaskManagerPool} did. Plain atomics rather than meters, so
+ * the pool has no dependency on a metrics library; the metrics binder reads them.
+ */
+public final class PoolStatistics {
+    final AtomicLong loans = new AtomicLong();
+    final AtomicLong deniedLoans = new AtomicLong();
+    final AtomicLong shortfalls = new AtomicLong();
+    final AtomicLong shortfallBytes = new AtomicLong();
+    final AtomicLong reclaimWaits = new AtomicLong();
+    final AtomicLong reclaimWaitNanos = new AtomicLong();
+    final AtomicLong expiredEarmarkBytes = new AtomicLong();
+    final AtomicLong accountingErrors = new AtomicLong();
+    final AtomicLong floorShortfalls = new AtomicLong();
+    final AtomicLong deniedPages = new AtomicLong();
+
+    /** Reservations that took the slot beyond its guarantee. */
+    public long loans() {
+        return loans.get();
+    }
+
+    /** Requests beyond a slot's guarantee that were refused (entitlement or reserve). */
+    public long deniedLoans() {
+        return deniedLoans.get();
+    }
+
+    /** Requests within a slot's guarantee that could not be met at once: memory it lent was out. */
+    public long shortfalls() {
+        return shortfalls.get();
+    }
+
+    public long shortfallBytes() {
+        return shortfallBytes.get();
+    }
+
+    /** Times a task thread waited for borrowed memory to return. */
+    public long reclaimWaits() {
+        return reclaimWaits.get();
+    }
+
+    public long reclaimWaitNanos() {
+        return reclaimWaitNanos.get();
+    }
+
+    public long expiredEarmarkBytes() {
+        return expiredEarmarkBytes.get();
+    }
+
+    /** Releases of more than a slot held; should stay zero. */
+    public long accountingErrors() {
+        return accountingErrors.get();
+    }
+
+    /** Slots that could not be given their full floor when they were allocated. */
+    public long floorShortfalls() {
+        return floorShortfalls.get();
+    }
+
+    /** Lazy consumers told "no page" (they spill) because the pool refused their growth. */
+    public long deniedPages() {
+        return deniedPages.get();
+    }
+
+    public void noteDeniedPage() {
+        deniedPages.incrementAndGet();
+    }
+}

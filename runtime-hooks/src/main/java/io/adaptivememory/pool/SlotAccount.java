@@ -1,0 +1,137 @@
+package io.adaptivememory.pool;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One allocated task slot's account in its {@link TaskManagerPool}.
+ *
+ * <p>{@code held} is everything the pool has committed to the slot: the bytes its consumers
+ * reserved plus the bytes {@code earmarked} for an eager consumer's plan that it has not
+ * allocated yet. All arithmetic lives in the pool; this class only holds the state and the
+ * statistics the controller and the meters read.
+ */
+public final class SlotAccount {
+
+    private final int index;
+    private final String jobId;
+    private final String allocationId;
+    private final long guaranteeBytes;
+    final long floorBytes;
+    /** The part of the floor that came out of the pool's unallocated-slot floors at registration. */
+    final long floorFromUnallocated;
+
+    final AtomicLong held = new AtomicLong();
+    final AtomicLong earmarked = new AtomicLong();
+    /** Bytes that went to Flink's own per-slot budget because the pool failed open. */
+    final AtomicLong flinkOwned = new AtomicLong();
+    final AtomicLong peakReserved = new AtomicLong();
+    /** Growth requests the pool refused; the controller reads it to find hungry slots. */
+    final AtomicLong denials = new AtomicLong();
+    final AtomicLong borrowedPeak = new AtomicLong();
+
+    /** Denials the controller has already seen; touched by the controller thread only. */
+    private long denialsSeen;
+
+    volatile long limitBytes;
+    volatile long earmarkedAtNanos;
+    volatile boolean closed;
+    /** Reserved bytes Flink's consumers still held when the slot's MemoryManager shut down. */
+    volatile long reservedAtClose;
+
+    SlotAccount(
+            int index,
+            String jobId,
+            String allocationId,
+            long guaranteeBytes,
+            long floorBytes,
+            long floorFromUnallocated) {
+        this.index = index;
+        this.jobId = jobId;
+        this.allocationId = allocationId;
+        this.guaranteeBytes = guaranteeBytes;
+        this.floorBytes = floorBytes;
+        this.floorFromUnallocated = floorFromUnallocated;
+    }
+
+    public int index() {
+        return index;
+    }
+
+    public String jobId() {
+        return jobId;
+    }
+
+    public String allocationId() {
+        return allocationId;
+    }
+
+    /** Flink's static share for this slot: what it would get without the agent. */
+    public long guaranteeBytes() {
+        return guaranteeBytes;
+    }
+
+    /** The part of the guarantee that is never lent while the slot exists. */
+    public long floorBytes() {
+        return floorBytes;
+    }
+
+    /** Bytes the slot's consumers hold right now. */
+    public long reservedBytes() {
+        return Math.max(0, held.get() - earmarked.get());
+    }
+
+    /** Bytes set aside for eager consumers' plans that they have not allocated yet. */
+    public long earmarkedBytes() {
+        return earmarked.get();
+    }
+
+    /** Reserved plus earmarked: what the pool has committed to this slot. */
+    public long heldBytes() {
+        return held.get();
+    }
+
+    /** Bytes held beyond the guarantee, i.e. borrowed from the rest of the TaskManager. */
+    public long borrowedBytes() {
+        return Math.max(0, held.get() - guaranteeBytes);
+    }
+
+    /** The most the slot's consumers have reserved at once. */
+    public long peakReservedBytes() {
+        return peakReserved.get();
+    }
+
+    /** The most the slot has held beyond its guarantee at once. */
+    public long peakBorrowedBytes() {
+        return borrowedPeak.get();
+    }
+
+    /** The slot's current entitlement: the most it may hold, set by the policy. */
+    public long limitBytes() {
+        return limitBytes;
+    }
+
+    public long denials() {
+        return denials.get();
+    }
+
+    /** Whether the slot was refused memory since the controller last asked. Controller only. */
+    public boolean takeNewDenials() {
+        long now = denials.get();
+        boolean fresh = now != denialsSeen;
+        denialsSeen = now;
+        return fresh;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    public long reservedAtClose() {
+        return reservedAtClose;
+    }
+
+    @Override
+    public String toString() {
+        return "slot " + index + " (job " + jobId + ")";
+    }
+}

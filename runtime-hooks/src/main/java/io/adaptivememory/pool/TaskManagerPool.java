@@ -1,0 +1,610 @@
+package io.adaptivememory.pool;
+
+import io.adaptivememory.config.PolicyKind;
+import io.adaptivememory.policy.AllocationPolicy;
+
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The managed memory of one TaskManager, shared by its slots.
+ *
+ * <h2>Model</h2>
+ *
+ * Each allocated slot i has a <em>guarantee</em> G<sub>i</sub> (Flink's static share), a
+ * <em>floor</em> f<sub>i</sub> = floorFraction &middot; G<sub>i</sub> that is never lent, an
+ * <em>entitlement</em> L<sub>i</sub> set by the {@link AllocationPolicy}, and <em>held</em>
+ * bytes h<sub>i</sub> (reserved pages plus earmarks for eager consumers). A slot that is not
+ * allocated yet is owed the floor of a default slot. The pool keeps one counter,
+ *
+ * <pre>
+ *   slack = T - &Sigma; h<sub>i</sub> - &Sigma; max(0, f<sub>i</sub> - h<sub>i</sub>) - unallocatedFloors
+ * </pre>
+ *
+ * the memory that is neither held nor owed to any floor. A request for n bytes by slot i is
+ * split into the part that fills the slot's own floor (granted without touching slack: the
+ * floor was already set aside) and the part above it, which must fit in slack. The part above
+ * the guarantee is a <em>loan</em>: it must also stay within L<sub>i</sub> and leave
+ * {@code reserveBytes} of slack for others' growth.
+ *
+ * <h2>Invariants</h2>
+ *
+ * <ul>
+ *   <li>slack &ge; 0 at all times, hence &Sigma; h<sub>i</sub> &le; T: the TaskManager never
+ *       uses more managed memory than Flink was configured with.
+ *   <li>Every slot can always reach its floor at once, because floors are subtracted from slack
+ *       before anything is lent.
+ *   <li>Under {@link PolicyKind#STATIC} the floor is the whole guarantee and L = G, so every
+ *       request Flink would grant is granted and every other one is refused: Flink's behaviour.
+ * </ul>
+ *
+ * <h2>Concurrency</h2>
+ *
+ * The slot's {@code held} and the pool's {@code slack} are two atomics. A reservation takes
+ * slack first, then moves {@code held} with a compare-and-set from the value it based its
+ * split on; if that fails it gives the slack back and retries. A release moves {@code held}
+ * first and returns slack after. Between the two steps slack is lower than the truth, never
+ * higher, so the invariants hold under any interleaving. Neither path locks or allocates.
+ * Registration and deregistration of slots are rare and synchronized.
+ */
+public final class TaskManagerPool {
+
+    private final int id;
+    private final long totalBytes;
+    private final int numberOfSlots;
+    private final long defaultSlotBytes;
+    private final double floorFraction;
+    private final long reserveBytes;
+    private final long reclaimTimeoutNanos;
+    private final AllocationPolicy policy;
+
+    private final AtomicLong slack;
+    private long unallocatedFloorBytes;
+    private volatile SlotAccount[] slots = new SlotAccount[0];
+    private volatile boolean closed;
+
+    private final PoolStatistics stats = new PoolStatistics();
+
+    public TaskManagerPool(
+            int id,
+            long totalBytes,
+            int numberOfSlots,
+            long defaultSlotBytes,
+            double floorFraction,
+            double reserveFraction,
+            long reclaimTimeoutNanos,
+            AllocationPolicy policy) {
+        if (totalBytes < 0 || numberOfSlots <= 0 || defaultSlotBytes < 0) {
+            throw new IllegalArgumentException(
+                    "total " + totalBytes + ", slots " + numberOfSlots + ", slot " + defaultSlotBytes);
+        }
+        this.id = id;
+        this.totalBytes = totalBytes;
+        this.numberOfSlots = numberOfSlots;
+        this.defaultSlotBytes = Math.min(defaultSlotBytes, totalBytes / numberOfSlots);
+        this.floorFraction = floorFraction;
+        this.reserveBytes = (long) (reserveFraction * totalBytes);
+        this.reclaimTimeoutNanos = reclaimTimeoutNanos;
+        this.policy = policy;
+        this.unallocatedFloorBytes = numberOfSlots * floorOf(this.defaultSlotBytes);
+        this.slack = new AtomicLong(totalBytes - unallocatedFloorBytes);
+    }
+
+    private long floorOf(long guarantee) {
+        return (long) (floorFraction * guarantee);
+    }
+
+    // ------------------------------------------------------------------------
+    //  Slot lifecycle (rare, synchronized)
+    // ------------------------------------------------------------------------
+
+    /**
+     * Opens an account for a newly allocated slot whose static share is {@code guaranteeBytes}.
+     * The account's index is the lowest one no live slot uses, so meter tags stay within
+     * 0..slots-1 even though Flink numbers dynamic slots upwards forever.
+     */
+    public synchronized SlotAccount register(String jobId, String allocationId, long guaranteeBytes) {
+        int index = lowestFreeIndex();
+        long wantedFloor = floorOf(guaranteeBytes);
+        long fromUnallocated = Math.min(wantedFloor, unallocatedFloorBytes);
+        long fromSlack = takeSlackUpTo(wantedFloor - fromUnallocated);
+        unallocatedFloorBytes -= fromUnallocated;
+        long floor = fromUnallocated + fromSlack;
+        if (floor < wantedFloor) {
+            stats.floorShortfalls.incrementAndGet();
+        }
+        SlotAccount slot =
+                new SlotAccount(index, jobId, allocationId, guaranteeBytes, floor, fromUnallocated);
+        slot.limitBytes = policy.initialLimit(this, slot);
+        SlotAccount[] next = Arrays.copyOf(slots, slots.length + 1);
+        next[next.length - 1] = slot;
+        slots = next;
+        return slot;
+    }
+
+    private int lowestFreeIndex() {
+        int index = 0;
+        boolean taken = true;
+        while (taken) {
+            taken = false;
+            for (SlotAccount s : slots) {
+                if (s.index() == index) {
+                    taken = true;
+                    index++;
+                    break;
+                }
+            }
+        }
+        return index;
+    }
+
+    /**
+     * Closes a slot's account: everything it still held goes back to the pool and its floor
+     * becomes an unallocated slot's floor again. Later releases against it are ignored.
+     */
+    public synchronized void unregister(SlotAccount slot) {
+        if (slot.closed) {
+            return;
+        }
+        slot.closed = true;
+        long earmark = slot.earmarked.getAndSet(0);
+        long held = slot.held.getAndSet(0);
+        slot.reservedAtClose = Math.max(0, held - earmark);
+        long deficit = Math.max(0, slot.floorBytes - held);
+        unallocatedFloorBytes += slot.floorFromUnallocated;
+        slack.addAndGet(held + deficit - slot.floorFromUnallocated);
+        SlotAccount[] current = slots;
+        SlotAccount[] next = new SlotAccount[Math.max(0, current.length - 1)];
+        int j = 0;
+        for (SlotAccount s : current) {
+            if (s != slot && j < next.length) {
+                next[j++] = s;
+            }
+        }
+        slots = j == next.length ? next : Arrays.copyOf(next, j);
+    }
+
+    private long takeSlackUpTo(long bytes) {
+        while (bytes > 0) {
+            long s = slack.get();
+            long take = Math.min(bytes, Math.max(0, s));
+            if (take == 0 || slack.compareAndSet(s, s - take)) {
+                return take;
+            }
+        }
+        return 0;
+    }
+
+    // ------------------------------------------------------------------------
+    //  Hot path: reserve and release (lock-free, allocation-free)
+    // ------------------------------------------------------------------------
+
+    /**
+     * Reserves {@code bytes} for the slot: from its earmark first, then under the rules in the
+     * class comment. Returns false, changing nothing, when the rules refuse.
+     */
+    public boolean reserve(SlotAccount slot, long bytes) {
+        if (bytes <= 0) {
+            return true;
+        }
+        if (slot.closed) {
+            return false;
+        }
+        long fromEarmark = takeEarmark(slot, bytes);
+        long rest = bytes - fromEarmark;
+        if (rest == 0 || commit(slot, rest)) {
+            notePeak(slot);
+            return true;
+        }
+        if (fromEarmark > 0) {
+            slot.earmarked.addAndGet(fromEarmark);
+        }
+        return false;
+    }
+
+    /** Returns {@code bytes} the slot's consumers freed. */
+    public void release(SlotAccount slot, long bytes) {
+        if (bytes <= 0 || slot.closed) {
+            return;
+        }
+        uncommit(slot, bytes);
+    }
+
+    private static long takeEarmark(SlotAccount slot, long bytes) {
+        while (true) {
+            long e = slot.earmarked.get();
+            if (e == 0) {
+                return 0;
+            }
+            long take = Math.min(e, bytes);
+            if (slot.earmarked.compareAndSet(e, e - take)) {
+                return take;
+            }
+        }
+    }
+
+    /** Moves {@code n} bytes into the slot's held bytes if the rules allow it. */
+    private boolean commit(SlotAccount slot, long n) {
+        while (true) {
+            long h = slot.held.get();
+            long after = h + n;
+            long belowFloor = Math.max(0, Math.min(n, slot.floorBytes - h));
+            long aboveFloor = n - belowFloor;
+            long mustLeave = 0;
+            if (after > slot.guaranteeBytes()) {
+                if (after > slot.limitBytes) {
+                    slot.denials.incrementAndGet();
+                    stats.deniedLoans.incrementAndGet();
+                    return false;
+                }
+                mustLeave = reserveBytes;
+            }
+            if (aboveFloor > 0 && !takeSlack(aboveFloor, mustLeave)) {
+                slot.denials.incrementAndGet();
+                if (after <= slot.guaranteeBytes()) {
+                    // Flink would have granted this: memory the slot lent is still out.
+                    stats.shortfalls.incrementAndGet();
+                    stats.shortfallBytes.addAndGet(n);
+                } else {
+                    stats.deniedLoans.incrementAndGet();
+                }
+                return false;
+            }
+            if (slot.held.compareAndSet(h, after)) {
+                if (after > slot.guaranteeBytes()) {
+                    stats.loans.incrementAndGet();
+                    noteMax(slot.borrowedPeak, after - slot.guaranteeBytes());
+                }
+                return true;
+            }
+            if (aboveFloor > 0) {
+                slack.addAndGet(aboveFloor);
+            }
+        }
+    }
+
+    private boolean takeSlack(long bytes, long mustLeave) {
+        while (true) {
+            long s = slack.get();
+            if (s - bytes < mustLeave) {
+                return false;
+            }
+            if (slack.compareAndSet(s, s - bytes)) {
+                return true;
+            }
+        }
+    }
+
+    private void uncommit(SlotAccount slot, long n) {
+        while (true) {
+            long h = slot.held.get();
+            long take = n;
+            if (h < n) {
+                if (slot.closed) {
+                    return;
+                }
+                stats.accountingErrors.incrementAndGet();
+                take = h;
+            }
+            long after = h - take;
+            if (slot.held.compareAndSet(h, after)) {
+                long belowFloor = Math.max(0, Math.min(take, slot.floorBytes - after));
+                slack.addAndGet(take - belowFloor);
+                return;
+            }
+        }
+    }
+
+    private static void notePeak(SlotAccount slot) {
+        noteMax(slot.peakReserved, slot.held.get() - slot.earmarked.get());
+    }
+
+    private static void noteMax(AtomicLong peak, long value) {
+        long p;
+        while (value > (p = peak.get())) {
+            if (peak.compareAndSet(p, value)) {
+                return;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------
+    //  Sizing: what consumers may plan with (task threads, once per consumer)
+    // ------------------------------------------------------------------------
+
+    /**
+     * Bytes the slot could reserve right now: its earmark, the rest of its floor, its guarantee
+     * as far as slack covers it, and loans up to its entitlement leaving the reserve.
+     */
+    public long grantableBytes(SlotAccount slot) {
+        if (slot.closed) {
+            return 0;
+        }
+        long position = slot.held.get();
+        long available = slack.get();
+        long room = 0;
+        if (position < slot.floorBytes) {
+            room += slot.floorBytes - position;
+            position = slot.floorBytes;
+        }
+        long guarantee = slot.guaranteeBytes();
+        if (position < guarantee) {
+            long within = Math.max(0, Math.min(guarantee - position, available));
+            room += within;
+            available -= within;
+            position += within;
+            if (position < guarantee) {
+                return slot.earmarked.get() + room;
+            }
+        }
+        long cap = Math.min(slot.limitBytes, totalBytes);
+        if (position < cap) {
+            room += Math.max(0, Math.min(cap - position, available - reserveBytes));
+        }
+        return slot.earmarked.get() + room;
+    }
+
+    /**
+     * The memory size a lazy consumer (one that allocates page by page and spills when refused)
+     * may plan with: Flink's size plus everything the slot could borrow now. Over-promising is
+     * safe for lazy consumers because every page is still granted by {@link #reserve}; a refused
+     * page makes them spill, exactly as a full static budget would.
+     */
+    public long lazyPlanBytes(SlotAccount slot, long flinkBytes) {
+        if (!policy.lends() || slot.closed) {
+            return flinkBytes;
+        }
+        long reachable = slot.held.get() - slot.earmarked.get() + grantableBytes(slot);
+        return flinkBytes + Math.max(0, reachable - slot.guaranteeBytes());
+    }
+
+    /**
+     * Sets aside memory for an eager consumer (one that allocates its whole plan at once and
+     * fails if it cannot) and returns the size it may plan with. Flink's size is honoured when
+     * the slot's unused guarantee is free, possibly after waiting up to the reclaim timeout for
+     * borrowers to return it; otherwise the plan shrinks by what is still out on loan, but not
+     * below {@code minimumBytes}. Every shortfall is counted.
+     */
+    public long earmarkPlanBytes(SlotAccount slot, long flinkBytes, long minimumBytes) {
+        if (!policy.lends() || slot.closed || flinkBytes <= 0) {
+            return flinkBytes;
+        }
+        long covered = Math.min(flinkBytes, Math.max(0, slot.guaranteeBytes() - slot.held.get()));
+        if (covered == 0) {
+            return flinkBytes;
+        }
+        if (commit(slot, covered)) {
+            addEarmark(slot, covered);
+            return flinkBytes;
+        }
+        long start = System.nanoTime();
+        long deadline = start + reclaimTimeoutNanos;
+        boolean granted = false;
+        while (System.nanoTime() < deadline) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            if (commit(slot, covered)) {
+                granted = true;
+                break;
+            }
+        }
+        stats.reclaimWaits.incrementAndGet();
+        stats.reclaimWaitNanos.addAndGet(System.nanoTime() - start);
+        if (granted) {
+            addEarmark(slot, covered);
+            return flinkBytes;
+        }
+        long got = 0;
+        for (int attempt = 0; attempt < 8 && got == 0; attempt++) {
+            long possible = Math.min(covered, grantableBytes(slot) - slot.earmarked.get());
+            if (possible <= 0) {
+                break;
+            }
+            if (commit(slot, possible)) {
+                got = possible;
+            }
+        }
+        if (got > 0) {
+            addEarmark(slot, got);
+        }
+        long missing = covered - got;
+        stats.shortfalls.incrementAndGet();
+        stats.shortfallBytes.addAndGet(missing);
+        return Math.max(minimumBytes, flinkBytes - missing);
+    }
+
+    private static void addEarmark(SlotAccount slot, long bytes) {
+        slot.earmarked.addAndGet(bytes);
+        slot.earmarkedAtNanos = System.nanoTime();
+    }
+
+    /**
+     * Waits up to the reclaim timeout until the slot could reserve {@code bytes}; used before a
+     * consumer's first page, without which it cannot run. Returns whether it can now.
+     */
+    public boolean awaitGrantable(SlotAccount slot, long bytes) {
+        if (grantableBytes(slot) >= bytes) {
+            return true;
+        }
+        long start = System.nanoTime();
+        long deadline = start + reclaimTimeoutNanos;
+        boolean ok = false;
+        while (!ok && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            ok = grantableBytes(slot) >= bytes;
+        }
+        stats.reclaimWaits.incrementAndGet();
+        stats.reclaimWaitNanos.addAndGet(System.nanoTime() - start);
+        return ok;
+    }
+
+    /** Gives back an earmark its consumer did not use within {@code ttlNanos}. Controller only. */
+    public void expireEarmark(SlotAccount slot, long nowNanos, long ttlNanos) {
+        if (slot.earmarked.get() == 0 || nowNanos - slot.earmarkedAtNanos < ttlNanos) {
+            return;
+        }
+        long e = slot.earmarked.getAndSet(0);
+        if (e > 0) {
+            stats.expiredEarmarkBytes.addAndGet(e);
+            uncommit(slot, e);
+        }
+    }
+
+    // ------------------------------------------------------------------------
+    //  Fail-open bookkeeping
+    // ------------------------------------------------------------------------
+
+    /** Records that {@code bytes} went to Flink's own budget because the agent failed. */
+    public void noteFlinkOwned(SlotAccount slot, long bytes) {
+        slot.flinkOwned.addAndGet(bytes);
+    }
+
+    /** Claims {@code bytes} of a release for Flink's own budget, if it holds that many. */
+    public boolean claimFlinkOwned(SlotAccount slot, long bytes) {
+        while (true) {
+            long owned = slot.flinkOwned.get();
+            if (owned < bytes) {
+                return false;
+            }
+            if (slot.flinkOwned.compareAndSet(owned, owned - bytes)) {
+                return true;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------
+    //  Read side (controller, meters, tests)
+    // ------------------------------------------------------------------------
+
+    public int id() {
+        return id;
+    }
+
+    public long totalBytes() {
+        return totalBytes;
+    }
+
+    public int numberOfSlots() {
+        return numberOfSlots;
+    }
+
+    public long defaultSlotBytes() {
+        return defaultSlotBytes;
+    }
+
+    public long reserveBytes() {
+        return reserveBytes;
+    }
+
+    /** The floor an unallocated default slot is owed. */
+    public long defaultFloorBytes() {
+        return floorOf(defaultSlotBytes);
+    }
+
+    /** Sets a slot's entitlement; the policy's only way to act. */
+    public void setLimit(SlotAccount slot, long limitBytes) {
+        slot.limitBytes = limitBytes;
+    }
+
+    public AllocationPolicy policy() {
+        return policy;
+    }
+
+    /** The live slot accounts; a snapshot that callers must not modify. */
+    public SlotAccount[] slots() {
+        return slots;
+    }
+
+    /** Memory neither held nor owed to a floor. */
+    public long slackBytes() {
+        return slack.get();
+    }
+
+    /** Sum of all slots' held bytes. */
+    public long heldBytes() {
+        long sum = 0;
+        for (SlotAccount s : slots) {
+            sum += s.held.get();
+        }
+        return sum;
+    }
+
+    /** Bytes not held by any slot. */
+    public long freeBytes() {
+        return totalBytes - heldBytes();
+    }
+
+    /** Bytes held beyond their guarantees by all slots together. */
+    public long borrowedBytes() {
+        long sum = 0;
+        for (SlotAccount s : slots) {
+            sum += s.borrowedBytes();
+        }
+        return sum;
+    }
+
+    /**
+     * The part of the slot's guarantee that others are using: the pool's borrowed bytes,
+     * attributed to lenders in proportion to the part of their guarantee they leave unused.
+     */
+    public long lentBytes(SlotAccount slot) {
+        long borrowed = 0;
+        long unused = 0;
+        for (SlotAccount s : slots) {
+            borrowed += s.borrowedBytes();
+            unused += Math.max(0, s.guaranteeBytes() - s.held.get());
+        }
+        long mine = Math.max(0, slot.guaranteeBytes() - slot.held.get());
+        if (borrowed == 0 || unused == 0 || slot.closed) {
+            return 0;
+        }
+        return (long) ((double) borrowed * mine / unused);
+    }
+
+    public PoolStatistics statistics() {
+        return stats;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    public void close() {
+        closed = true;
+    }
+
+    /**
+     * Checks the invariants from the class comment against a quiescent pool; used by tests and
+     * by the controller's self-check. Returns null when they hold, else a description.
+     */
+    public synchronized String checkInvariants() {
+        long held = 0;
+        long deficits = 0;
+        for (SlotAccount s : slots) {
+            long h = s.held.get();
+            if (h < 0 || s.earmarked.get() < 0 || s.earmarked.get() > h) {
+                return s + " has held " + h + ", earmarked " + s.earmarked.get();
+            }
+            held += h;
+            deficits += Math.max(0, s.floorBytes - h);
+        }
+        long expectedSlack = totalBytes - held - deficits - unallocatedFloorBytes;
+        if (held > totalBytes) {
+            return "held " + held + " exceeds total " + totalBytes;
+        }
+        if (slack.get() != expectedSlack) {
+            return "slack " + slack.get() + " but expected " + expectedSlack;
+        }
+        if (slack.get() < 0) {
+            return "negative slack " + slack.get();
+        }
+        return null;
+    }
+
+    @Override
+    public String toString() {
+        return "TaskManager pool " + id + " (" + totalBytes + " bytes, " + numberOfSlots + " slots, "
+                + policy.kind().id() + ")";
+    }
+}
