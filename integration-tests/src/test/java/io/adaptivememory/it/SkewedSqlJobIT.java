@@ -1,5 +1,10 @@
 package io.adaptivememory.it;
 
+import io.adaptivememory.bench.workload.EmbeddedCluster;
+import io.adaptivememory.bench.workload.Prometheus;
+import io.adaptivememory.bench.workload.SkewedSqlJob;
+import io.adaptivememory.bench.workload.SlotPeaks;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.adaptivememory.it;
+package io.adaptivememory.bench.workload;
 
 import java.util.List;
 import java.util.Map;
@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Samples the agent's per-slot meters while a job runs, the way a Prometheus server scraping the
  * TaskManager would, and keeps each slot's highest reserved bytes and the pool's highest total.
  */
-final class SlotPeaks implements AutoCloseable {
+public final class SlotPeaks implements AutoCloseable {
 
     private final Prometheus prometheus;
     private final Map<Integer, Long> peakReserved = new ConcurrentHashMap<>();
@@ -19,7 +19,7 @@ final class SlotPeaks implements AutoCloseable {
     private volatile boolean running = true;
     private final Thread thread;
 
-    SlotPeaks(Prometheus prometheus) {
+    public SlotPeaks(Prometheus prometheus) {
         this.prometheus = prometheus;
         this.thread = new Thread(this::loop, "slot-peak-sampler");
         this.thread.setDaemon(true);
@@ -37,7 +37,7 @@ final class SlotPeaks implements AutoCloseable {
         }
     }
 
-    void sample() {
+    public void sample() {
         List<Prometheus.Sample> samples = prometheus.scrape();
         for (Prometheus.Sample s : samples) {
             String slot = s.label("slot");
@@ -59,23 +59,23 @@ final class SlotPeaks implements AutoCloseable {
         }
     }
 
-    Map<Integer, Long> peakReservedBySlot() {
+    public Map<Integer, Long> peakReservedBySlot() {
         return new TreeMap<>(peakReserved);
     }
 
-    Map<Integer, Long> guaranteeBySlot() {
+    public Map<Integer, Long> guaranteeBySlot() {
         return new TreeMap<>(guarantee);
     }
 
-    long hottestSlotPeak() {
+    public long hottestSlotPeak() {
         return peakReserved.values().stream().mapToLong(Long::longValue).max().orElse(0);
     }
 
-    long peakPoolReserved() {
+    public long peakPoolReserved() {
         return peakPoolReserved;
     }
 
-    long poolTotal() {
+    public long poolTotal() {
         return maxPoolTotal;
     }
 

@@ -1,4 +1,4 @@
-package io.adaptivememory.it;
+package io.adaptivememory.bench.workload;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.minicluster.MiniCluster;
@@ -15,11 +15,11 @@ import java.util.Map;
  * and 256 MiB of managed memory (64 MiB per slot), jobs submitted over its REST endpoint.
  * The agent attached to this JVM governs its TaskManager with the policy chosen at start.
  */
-final class EmbeddedCluster implements AutoCloseable {
+public final class EmbeddedCluster implements AutoCloseable {
 
-    static final int SLOTS = 4;
-    static final long MANAGED_BYTES = 256L << 20;
-    static final long SLOT_BYTES = MANAGED_BYTES / SLOTS;
+    public static final int SLOTS = 4;
+    public static final long MANAGED_BYTES = 256L << 20;
+    public static final long SLOT_BYTES = MANAGED_BYTES / SLOTS;
 
     private final MiniCluster cluster;
     private final URI rest;
@@ -30,11 +30,11 @@ final class EmbeddedCluster implements AutoCloseable {
     }
 
     /** Starts a cluster whose TaskManager runs the given agent policy. */
-    static EmbeddedCluster start(String policy) throws Exception {
+    public static EmbeddedCluster start(String policy) throws Exception {
         return start(policy, Map.of());
     }
 
-    static EmbeddedCluster start(String policy, Map<String, String> extra) throws Exception {
+    public static EmbeddedCluster start(String policy, Map<String, String> extra) throws Exception {
         System.setProperty("adaptive.memory.policy", policy);
         Map<String, String> conf = new HashMap<>();
         conf.put("taskmanager.numberOfTaskSlots", String.valueOf(SLOTS));
@@ -59,7 +59,7 @@ final class EmbeddedCluster implements AutoCloseable {
     }
 
     /** Client-side configuration that submits to this cluster. */
-    Map<String, String> clientConfig() {
+    public Map<String, String> clientConfig() {
         Map<String, String> conf = new HashMap<>();
         conf.put("execution.target", "remote");
         conf.put("rest.address", rest.getHost());
@@ -69,7 +69,7 @@ final class EmbeddedCluster implements AutoCloseable {
         return conf;
     }
 
-    TableEnvironment batchTableEnvironment(Map<String, String> options) {
+    public TableEnvironment batchTableEnvironment(Map<String, String> options) {
         Map<String, String> conf = clientConfig();
         conf.putAll(options);
         TableEnvironment env = TableEnvironment.create(

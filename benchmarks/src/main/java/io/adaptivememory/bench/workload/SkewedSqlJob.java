@@ -1,4 +1,4 @@
-package io.adaptivememory.it;
+package io.adaptivememory.bench.workload;
 
 import org.apache.flink.table.api.TableEnvironment;
 import org.apache.flink.table.api.TableResult;
@@ -18,25 +18,25 @@ import java.util.TreeMap;
  * other slots' shares sit idle. Payloads derive from the id, so the exact result is known and is
  * computed here independently of Flink.
  */
-final class SkewedSqlJob {
+public final class SkewedSqlJob {
 
-    static final Map<String, String> OPTIONS = Map.of(
+    public static final Map<String, String> OPTIONS = Map.of(
             "table.exec.disabled-operators", "HashAgg",
             "table.exec.resource.default-parallelism", String.valueOf(EmbeddedCluster.SLOTS));
 
     private final long rows;
 
-    SkewedSqlJob(long rows) {
+    public SkewedSqlJob(long rows) {
         this.rows = rows;
     }
 
     /** Key of row {@code id}: 0 for 90% of the rows, else one of 500 cold keys. */
-    static long keyOf(long id) {
+    public static long keyOf(long id) {
         return id % 10 < 9 ? 0 : id % 5000 + 1;
     }
 
     /** Group key -> "count|max(md5)" as Flink must produce it. */
-    Map<Long, String> expected() {
+    public Map<Long, String> expected() {
         Map<Long, Long> counts = new TreeMap<>();
         Map<Long, String> max = new TreeMap<>();
         for (long id = 1; id <= rows; id++) {
@@ -51,7 +51,7 @@ final class SkewedSqlJob {
     }
 
     /** Runs the job on the environment's cluster and returns its result in the same form. */
-    Map<Long, String> run(TableEnvironment env) throws Exception {
+    public Map<Long, String> run(TableEnvironment env) throws Exception {
         env.executeSql("CREATE TEMPORARY TABLE src (id BIGINT) WITH ("
                 + "'connector'='datagen',"
                 + "'fields.id.kind'='sequence',"
@@ -73,7 +73,7 @@ final class SkewedSqlJob {
         return out;
     }
 
-    static String md5(String s) {
+    public static String md5(String s) {
         try {
             byte[] d = MessageDigest.getInstance("MD5").digest(s.getBytes(StandardCharsets.UTF_8));
             return String.format("%032x", new BigInteger(1, d));

@@ -1,4 +1,4 @@
-package io.adaptivememory.it;
+package io.adaptivememory.bench.workload;
 
 import java.io.IOException;
 import java.net.URI;
@@ -14,11 +14,11 @@ import java.util.OptionalDouble;
 import java.util.function.Predicate;
 
 /** Scrapes the agent's Prometheus endpoint over HTTP, as a Prometheus server would. */
-final class Prometheus {
+public final class Prometheus {
 
     /** One sample line: metric name, labels, value. */
-    record Sample(String name, Map<String, String> labels, double value) {
-        String label(String key) {
+    public record Sample(String name, Map<String, String> labels, double value) {
+        public String label(String key) {
             return labels.get(key);
         }
     }
@@ -27,19 +27,19 @@ final class Prometheus {
 
     private final URI uri;
 
-    Prometheus(int port) {
+    public Prometheus(int port) {
         this.uri = URI.create("http://127.0.0.1:" + port + "/metrics");
     }
 
-    static Prometheus ofAgent() {
+    public static Prometheus ofAgent() {
         return new Prometheus(Integer.parseInt(System.getProperty("agent.prometheus.port")));
     }
 
-    URI uri() {
+    public URI uri() {
         return uri;
     }
 
-    String scrapeText() {
+    public String scrapeText() {
         try {
             HttpResponse<String> response = HTTP.send(
                     HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build(),
@@ -56,11 +56,11 @@ final class Prometheus {
         }
     }
 
-    List<Sample> scrape() {
+    public List<Sample> scrape() {
         return parse(scrapeText());
     }
 
-    static List<Sample> parse(String text) {
+    public static List<Sample> parse(String text) {
         List<Sample> samples = new ArrayList<>();
         for (String line : text.split("\n")) {
             if (line.isBlank() || line.startsWith("#")) {
@@ -87,14 +87,14 @@ final class Prometheus {
         return samples;
     }
 
-    static OptionalDouble value(List<Sample> samples, String name, Predicate<Sample> filter) {
+    public static OptionalDouble value(List<Sample> samples, String name, Predicate<Sample> filter) {
         return samples.stream()
                 .filter(s -> s.name().equals(name) && filter.test(s))
                 .mapToDouble(Sample::value)
                 .reduce(Double::sum);
     }
 
-    static double valueOrZero(List<Sample> samples, String name) {
+    public static double valueOrZero(List<Sample> samples, String name) {
         return value(samples, name, s -> true).orElse(0);
     }
 }
