@@ -43,7 +43,9 @@ public final class AdaptiveMemoryAgent {
             return;
         }
         try {
-            AgentArguments.applyAsSystemProperties(arguments);
+            for (String problem : AgentArguments.applyAsSystemProperties(arguments)) {
+                log.warn("Flink Adaptive Memory configuration: {}", problem);
+            }
             Settings settings = Settings.fromSystemProperties();
             for (String problem : settings.problems()) {
                 log.warn("Flink Adaptive Memory configuration: {}", problem);

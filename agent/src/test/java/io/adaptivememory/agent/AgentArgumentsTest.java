@@ -2,7 +2,6 @@ package io.adaptivememory.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.adaptivememory.config.PolicyKind;
@@ -13,6 +12,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /** The agent argument string becomes {@code adaptive.memory.*} system properties. */
@@ -89,28 +89,29 @@ class AgentArgumentsTest {
     }
 
     @Test
-    void applyAsSystemProperties_pairWithoutEquals_rejectedNamingThePair() {
-        IllegalArgumentException e =
-                assertThrows(IllegalArgumentException.class, () -> AgentArguments.applyAsSystemProperties("fair"));
+    void applyAsSystemProperties_pairWithoutEquals_reportedNamingThePairAndSkipped() {
+        List<String> problems = AgentArguments.applyAsSystemProperties("fair");
 
-        assertEquals("agent argument 'fair' is not key=value", e.getMessage());
+        assertEquals(List.of("agent argument 'fair' is not key=value and is ignored"), problems);
         assertEquals(before, agentProperties());
     }
 
     @Test
-    void applyAsSystemProperties_pairWithoutKey_rejected() {
-        IllegalArgumentException e =
-                assertThrows(IllegalArgumentException.class, () -> AgentArguments.applyAsSystemProperties("=fair"));
+    void applyAsSystemProperties_pairWithoutKey_reportedAndSkipped() {
+        List<String> problems = AgentArguments.applyAsSystemProperties("=fair");
 
-        assertTrue(e.getMessage().contains("'=fair'"), e.getMessage());
+        assertEquals(1, problems.size());
+        assertTrue(problems.get(0).contains("'=fair'"), problems.get(0));
         assertEquals(before, agentProperties());
     }
 
     @Test
-    void applyAsSystemProperties_emptyPairBetweenCommas_rejected() {
-        assertThrows(
-                IllegalArgumentException.class,
-                () -> AgentArguments.applyAsSystemProperties("policy=fair,,floor-fraction=0.3"));
+    void applyAsSystemProperties_emptyPairBetweenCommas_otherPairsStillApplied() {
+        List<String> problems = AgentArguments.applyAsSystemProperties("policy=fair,,floor-fraction=0.3");
+
+        assertEquals(1, problems.size());
+        assertEquals("fair", System.getProperty("adaptive.memory.policy"));
+        assertEquals("0.3", System.getProperty("adaptive.memory.floor-fraction"));
     }
 
     @Test

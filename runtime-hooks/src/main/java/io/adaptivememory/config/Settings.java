@@ -95,7 +95,11 @@ public final class Settings {
         this.jmxEnabled = in.bool(JMX_ENABLED, false);
         this.injectedFault = in.text(FAULT_INJECTION, "");
         in.reportUnknown(KNOWN);
-        this.effective = Collections.unmodifiableMap(new LinkedHashMap<>(in.effective()));
+        Map<String, String> inEffect = new LinkedHashMap<>(in.effective());
+        if (policy == PolicyKind.STATIC) {
+            inEffect.put(FLOOR_FRACTION, "1.0 (static: nothing is lent)");
+        }
+        this.effective = Collections.unmodifiableMap(inEffect);
         this.problems = Collections.unmodifiableList(new ArrayList<>(in.problems()));
     }
 

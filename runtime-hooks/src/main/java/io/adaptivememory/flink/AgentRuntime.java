@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -36,6 +37,8 @@ public final class AgentRuntime implements AutoCloseable {
     private final AdaptiveMemoryMetrics metrics;
     private final SpillAccounting spill = new SpillAccounting();
     private final Map<Object, TaskManagerPool> pools = new IdentityHashMap<>();
+    /** Slot tables the agent does not govern (closed, or disabled): a late attach must not open pools for them. */
+    private final Map<Object, Boolean> ungovernedTables = new WeakHashMap<>();
     private final AtomicInteger poolIds = new AtomicInteger();
 
     private AgentRuntime(Settings settings) {
@@ -99,16 +102,21 @@ public final class AgentRuntime implements AutoCloseable {
         // Re-read per TaskManager: in a real TaskManager this equals the startup settings; in a
         // test JVM it lets each embedded cluster choose its policy.
         Settings settings = Settings.fromSystemProperties();
-        for (String problem : settings.problems()) {
-            LOG.warn("Flink Adaptive Memory configuration: {}", problem);
+        if (!settings.problems().equals(startupSettings.problems())) {
+            for (String problem : settings.problems()) {
+                LOG.warn("Flink Adaptive Memory configuration: {}", problem);
+            }
         }
         if (!settings.enabled()) {
+            ungovernedTables.put(table, Boolean.TRUE);
             LOG.info("Flink Adaptive Memory is disabled ({}=false): Flink manages this TaskManager's memory alone",
                     Settings.ENABLED);
             return;
         }
-        long total = ((ResourceProfile) totalProfile).getManagedMemory().getBytes();
         long perSlot = ((ResourceProfile) defaultSlotProfile).getManagedMemory().getBytes();
+        long total = totalProfile == null
+                ? perSlot * numberOfSlots
+                : ((ResourceProfile) totalProfile).getManagedMemory().getBytes();
         TaskManagerPool pool = new TaskManagerPool(
                 poolIds.getAndIncrement(),
                 total,
@@ -130,6 +138,11 @@ public final class AgentRuntime implements AutoCloseable {
         TaskManagerPool pool;
         synchronized (this) {
             pool = pools.get(table);
+            if (pool == null && !ungovernedTables.containsKey(table)) {
+                // Attached after this TaskManager started: its slot table was built without us.
+                openPool(table, FlinkReflection.numberOfSlots(table), null, FlinkReflection.defaultSlotProfile(table));
+                pool = pools.get(table);
+            }
         }
         if (pool == null) {
             return;
@@ -167,6 +180,7 @@ public final class AgentRuntime implements AutoCloseable {
     }
 
     synchronized void closePool(Object table) {
+        ungovernedTables.put(table, Boolean.TRUE);
         TaskManagerPool pool = pools.remove(table);
         if (pool == null) {
             return;

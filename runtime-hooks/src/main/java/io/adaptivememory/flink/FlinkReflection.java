@@ -9,6 +9,7 @@ import java.lang.invoke.VarHandle;
 final class FlinkReflection {
 
     private static final VarHandle MEMORY_BUDGET = memoryBudget();
+    private static final String SLOT_TABLE = "org.apache.flink.runtime.taskexecutor.slot.TaskSlotTableImpl";
 
     private FlinkReflection() {}
 
@@ -21,6 +22,23 @@ final class FlinkReflection {
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("MemoryManager.memoryBudget is not accessible", e);
         }
+    }
+
+    /** A running TaskManager's slot count, for a late attach. */
+    static int numberOfSlots(Object slotTable) throws ReflectiveOperationException {
+        return (int) field(slotTable, "numberSlots");
+    }
+
+    /** A running TaskManager's default slot profile, for a late attach. */
+    static Object defaultSlotProfile(Object slotTable) throws ReflectiveOperationException {
+        return field(slotTable, "defaultSlotResourceProfile");
+    }
+
+    private static Object field(Object slotTable, String name) throws ReflectiveOperationException {
+        Class<?> type = Class.forName(SLOT_TABLE, false, slotTable.getClass().getClassLoader());
+        java.lang.reflect.Field f = type.getDeclaredField(name);
+        f.setAccessible(true);
+        return f.get(slotTable);
     }
 
     /** Fails when this Flink version lacks the internals the hooks rely on. */

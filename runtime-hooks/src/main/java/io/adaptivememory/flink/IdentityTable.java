@@ -35,6 +35,9 @@ final class IdentityTable<V> {
     }
 
     V get(Object key) {
+        if (key == null) {
+            return null;
+        }
         Entry<V>[] t = table;
         int mask = t.length - 1;
         int i = System.identityHashCode(key) & mask;

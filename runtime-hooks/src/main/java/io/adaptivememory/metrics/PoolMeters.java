@@ -40,11 +40,14 @@ final class PoolMeters implements AutoCloseable {
         PoolStatistics s = pool.statistics();
         bytes(poolMeters, "adaptive.memory.pool.total", "Managed memory of the TaskManager (Flink's configured size)",
                 poolTags, pool, p -> p.totalBytes());
-        bytes(poolMeters, "adaptive.memory.pool.reserved", "Managed memory held by all slots (reserved plus earmarked)",
-                poolTags, pool, p -> p.heldBytes());
+        bytes(poolMeters, "adaptive.memory.pool.reserved", "Managed memory the consumers of all slots hold",
+                poolTags, pool, PoolMeters::reserved);
+        bytes(poolMeters, "adaptive.memory.pool.earmarked",
+                "Managed memory set aside for eager consumers' plans and not allocated yet",
+                poolTags, pool, PoolMeters::earmarked);
         bytes(poolMeters, "adaptive.memory.pool.free", "Managed memory held by no slot",
                 poolTags, pool, p -> p.freeBytes());
-        bytes(poolMeters, "adaptive.memory.pool.unclaimed", "Free memory not owed to any slot's floor: what can be lent",
+        bytes(poolMeters, "adaptive.memory.pool.unclaimed", "Free memory not owed to any slot's floor (loans must also leave the reserve)",
                 poolTags, pool, p -> Math.max(0, p.slackBytes()));
         bytes(poolMeters, "adaptive.memory.pool.borrowed", "Memory slots hold beyond their static share",
                 poolTags, pool, p -> p.borrowedBytes());
@@ -55,11 +58,14 @@ final class PoolMeters implements AutoCloseable {
         counter(poolMeters, "adaptive.memory.pages.denied",
                 "Times a lazy consumer was told 'no page' and spilled because the pool refused its growth",
                 null, s, PoolStatistics::deniedPages);
-        counter(poolMeters, "adaptive.memory.shortfalls",
+        counter(poolMeters, "adaptive.memory.shortfall.events",
                 "Requests within a slot's static share not met at once because memory it lent was still out",
-                null, s, PoolStatistics::shortfalls);
-        counter(poolMeters, "adaptive.memory.shortfall", "Bytes of those requests",
+                "events", s, PoolStatistics::shortfalls);
+        counter(poolMeters, "adaptive.memory.shortfall", "Bytes those requests lacked",
                 BaseUnits.BYTES, s, PoolStatistics::shortfallBytes);
+        counter(poolMeters, "adaptive.memory.floor.shortfalls",
+                "Slots allocated without their full floor because the pool had no room (should stay 0)",
+                null, s, PoolStatistics::floorShortfalls);
         counter(poolMeters, "adaptive.memory.earmarks.expired",
                 "Memory set aside for an eager consumer's plan and given back unused",
                 BaseUnits.BYTES, s, PoolStatistics::expiredEarmarkBytes);
@@ -70,6 +76,22 @@ final class PoolMeters implements AutoCloseable {
                 .description("Time task threads waited for lent memory to come back")
                 .tags(poolTags)
                 .register(registry));
+    }
+
+    private static double reserved(TaskManagerPool pool) {
+        long sum = 0;
+        for (SlotAccount slot : pool.slots()) {
+            sum += slot.reservedBytes();
+        }
+        return sum;
+    }
+
+    private static double earmarked(TaskManagerPool pool) {
+        long sum = 0;
+        for (SlotAccount slot : pool.slots()) {
+            sum += slot.earmarkedBytes();
+        }
+        return sum;
     }
 
     void bindSlot(SlotAccount slot) {

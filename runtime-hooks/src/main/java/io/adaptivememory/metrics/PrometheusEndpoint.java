@@ -35,8 +35,24 @@ final class PrometheusEndpoint implements AutoCloseable {
         });
         server.setExecutor(executor);
         server.createContext("/", exchange -> serve(exchange, registry));
-        server.start();
+        startAsDaemon(server);
         return new PrometheusEndpoint(server, executor);
+    }
+
+    /**
+     * The JDK server's dispatcher thread inherits the daemon flag of the thread that starts it;
+     * started from a daemon thread it can never keep the TaskManager's JVM from exiting.
+     */
+    private static void startAsDaemon(HttpServer server) throws IOException {
+        Thread starter = new Thread(server::start, "adaptive-memory-prometheus-start");
+        starter.setDaemon(true);
+        starter.start();
+        try {
+            starter.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while starting the Prometheus endpoint", e);
+        }
     }
 
     private static void serve(HttpExchange exchange, PrometheusMeterRegistry registry) throws IOException {

@@ -56,9 +56,7 @@ public final class AdaptivePolicy implements AllocationPolicy {
             }
             return;
         }
-        long unallocatedFloors =
-                (long) Math.max(0, pool.numberOfSlots() - slots.length) * pool.defaultFloorBytes();
-        long capacity = pool.totalBytes() - satisfied - pool.reserveBytes() - unallocatedFloors;
+        long capacity = pool.totalBytes() - satisfied - pool.reserveBytes() - pool.unallocatedFloorBytes();
         long level = waterLevel(levels, hungry, capacity);
         for (int i = 0; i < slots.length; i++) {
             SlotAccount s = slots[i];

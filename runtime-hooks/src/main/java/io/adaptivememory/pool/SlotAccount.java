@@ -20,6 +20,13 @@ public final class SlotAccount {
     /** The part of the floor that came out of the pool's unallocated-slot floors at registration. */
     final long floorFromUnallocated;
 
+    /**
+     * Value of {@code held} once the slot is closed. A negative marker rather than 0, so a
+     * reservation that raced with {@code unregister} fails its compare-and-set instead of
+     * committing bytes to an account whose memory was already given back.
+     */
+    static final long CLOSED_HELD = Long.MIN_VALUE / 2;
+
     final AtomicLong held = new AtomicLong();
     final AtomicLong earmarked = new AtomicLong();
     /** Bytes that went to Flink's own per-slot budget because the pool failed open. */
@@ -77,7 +84,7 @@ public final class SlotAccount {
 
     /** Bytes the slot's consumers hold right now. */
     public long reservedBytes() {
-        return Math.max(0, held.get() - earmarked.get());
+        return Math.max(0, heldBytes() - earmarked.get());
     }
 
     /** Bytes set aside for eager consumers' plans that they have not allocated yet. */
@@ -87,12 +94,12 @@ public final class SlotAccount {
 
     /** Reserved plus earmarked: what the pool has committed to this slot. */
     public long heldBytes() {
-        return held.get();
+        return Math.max(0, held.get());
     }
 
     /** Bytes held beyond the guarantee, i.e. borrowed from the rest of the TaskManager. */
     public long borrowedBytes() {
-        return Math.max(0, held.get() - guaranteeBytes);
+        return Math.max(0, heldBytes() - guaranteeBytes);
     }
 
     /** The most the slot's consumers have reserved at once. */

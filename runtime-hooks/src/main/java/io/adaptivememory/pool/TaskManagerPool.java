@@ -47,6 +47,8 @@ import java.util.concurrent.locks.LockSupport;
  * split on; if that fails it gives the slack back and retries. A release moves {@code held}
  * first and returns slack after. Between the two steps slack is lower than the truth, never
  * higher, so the invariants hold under any interleaving. Neither path locks or allocates.
+ * Closing a slot swaps its {@code held} for a negative marker, so a reservation that races with
+ * {@code unregister} fails its compare-and-set instead of landing on a settled account.
  * Registration and deregistration of slots are rare and synchronized.
  */
 public final class TaskManagerPool {
@@ -150,7 +152,7 @@ public final class TaskManagerPool {
         }
         slot.closed = true;
         long earmark = slot.earmarked.getAndSet(0);
-        long held = slot.held.getAndSet(0);
+        long held = slot.held.getAndSet(SlotAccount.CLOSED_HELD);
         slot.reservedAtClose = Math.max(0, held - earmark);
         long deficit = Math.max(0, slot.floorBytes - held);
         unallocatedFloorBytes += slot.floorFromUnallocated;
@@ -194,7 +196,7 @@ public final class TaskManagerPool {
         }
         long fromEarmark = takeEarmark(slot, bytes);
         long rest = bytes - fromEarmark;
-        if (rest == 0 || commit(slot, rest)) {
+        if (rest == 0 || commit(slot, rest, true)) {
             notePeak(slot);
             return true;
         }
@@ -225,10 +227,17 @@ public final class TaskManagerPool {
         }
     }
 
-    /** Moves {@code n} bytes into the slot's held bytes if the rules allow it. */
-    private boolean commit(SlotAccount slot, long n) {
+    /**
+     * Moves {@code n} bytes into the slot's held bytes if the rules allow it. A refusal within the
+     * guarantee counts as a shortfall only if {@code countShortfall}: an eager plan polls while it
+     * waits for lent memory and counts its one shortfall itself.
+     */
+    private boolean commit(SlotAccount slot, long n, boolean countShortfall) {
         while (true) {
             long h = slot.held.get();
+            if (h == SlotAccount.CLOSED_HELD) {
+                return false; // unregister won the race; its account is settled
+            }
             long after = h + n;
             long belowFloor = Math.max(0, Math.min(n, slot.floorBytes - h));
             long aboveFloor = n - belowFloor;
@@ -245,8 +254,10 @@ public final class TaskManagerPool {
                 slot.denials.incrementAndGet();
                 if (after <= slot.guaranteeBytes()) {
                     // Flink would have granted this: memory the slot lent is still out.
-                    stats.shortfalls.incrementAndGet();
-                    stats.shortfallBytes.addAndGet(n);
+                    if (countShortfall) {
+                        stats.shortfalls.incrementAndGet();
+                        stats.shortfallBytes.addAndGet(n);
+                    }
                 } else {
                     stats.deniedLoans.incrementAndGet();
                 }
@@ -280,6 +291,9 @@ public final class TaskManagerPool {
     private void uncommit(SlotAccount slot, long n) {
         while (true) {
             long h = slot.held.get();
+            if (h == SlotAccount.CLOSED_HELD) {
+                return;
+            }
             long take = n;
             if (h < n) {
                 if (slot.closed) {
@@ -322,7 +336,7 @@ public final class TaskManagerPool {
         if (slot.closed) {
             return 0;
         }
-        long position = slot.held.get();
+        long position = slot.heldBytes();
         long available = slack.get();
         long room = 0;
         if (position < slot.floorBytes) {
@@ -356,7 +370,7 @@ public final class TaskManagerPool {
         if (!policy.lends() || slot.closed) {
             return flinkBytes;
         }
-        long reachable = slot.held.get() - slot.earmarked.get() + grantableBytes(slot);
+        long reachable = slot.heldBytes() - slot.earmarked.get() + grantableBytes(slot);
         return flinkBytes + Math.max(0, reachable - slot.guaranteeBytes());
     }
 
@@ -365,17 +379,17 @@ public final class TaskManagerPool {
      * fails if it cannot) and returns the size it may plan with. Flink's size is honoured when
      * the slot's unused guarantee is free, possibly after waiting up to the reclaim timeout for
      * borrowers to return it; otherwise the plan shrinks by what is still out on loan, but not
-     * below {@code minimumBytes}. Every shortfall is counted.
+     * below {@code minimumBytes}. Each shrunk plan counts as one shortfall of the bytes it lacks.
      */
     public long earmarkPlanBytes(SlotAccount slot, long flinkBytes, long minimumBytes) {
         if (!policy.lends() || slot.closed || flinkBytes <= 0) {
             return flinkBytes;
         }
-        long covered = Math.min(flinkBytes, Math.max(0, slot.guaranteeBytes() - slot.held.get()));
+        long covered = Math.min(flinkBytes, Math.max(0, slot.guaranteeBytes() - slot.heldBytes()));
         if (covered == 0) {
             return flinkBytes;
         }
-        if (commit(slot, covered)) {
+        if (commit(slot, covered, false)) {
             addEarmark(slot, covered);
             return flinkBytes;
         }
@@ -384,7 +398,7 @@ public final class TaskManagerPool {
         boolean granted = false;
         while (System.nanoTime() < deadline) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-            if (commit(slot, covered)) {
+            if (commit(slot, covered, false)) {
                 granted = true;
                 break;
             }
@@ -401,7 +415,7 @@ public final class TaskManagerPool {
             if (possible <= 0) {
                 break;
             }
-            if (commit(slot, possible)) {
+            if (commit(slot, possible, false)) {
                 got = possible;
             }
         }
@@ -409,8 +423,10 @@ public final class TaskManagerPool {
             addEarmark(slot, got);
         }
         long missing = covered - got;
-        stats.shortfalls.incrementAndGet();
-        stats.shortfallBytes.addAndGet(missing);
+        if (missing > 0) {
+            stats.shortfalls.incrementAndGet();
+            stats.shortfallBytes.addAndGet(missing);
+        }
         return Math.max(minimumBytes, flinkBytes - missing);
     }
 
@@ -497,6 +513,11 @@ public final class TaskManagerPool {
         return reserveBytes;
     }
 
+    /** The floors still owed to slots that are not allocated. */
+    public synchronized long unallocatedFloorBytes() {
+        return unallocatedFloorBytes;
+    }
+
     /** The floor an unallocated default slot is owed. */
     public long defaultFloorBytes() {
         return floorOf(defaultSlotBytes);
@@ -525,7 +546,7 @@ public final class TaskManagerPool {
     public long heldBytes() {
         long sum = 0;
         for (SlotAccount s : slots) {
-            sum += s.held.get();
+            sum += s.heldBytes();
         }
         return sum;
     }
@@ -553,9 +574,9 @@ public final class TaskManagerPool {
         long unused = 0;
         for (SlotAccount s : slots) {
             borrowed += s.borrowedBytes();
-            unused += Math.max(0, s.guaranteeBytes() - s.held.get());
+            unused += Math.max(0, s.guaranteeBytes() - s.heldBytes());
         }
-        long mine = Math.max(0, slot.guaranteeBytes() - slot.held.get());
+        long mine = Math.max(0, slot.guaranteeBytes() - slot.heldBytes());
         if (borrowed == 0 || unused == 0 || slot.closed) {
             return 0;
         }
