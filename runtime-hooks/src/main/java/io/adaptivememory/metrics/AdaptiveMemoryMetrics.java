@@ -113,6 +113,9 @@ public final class AdaptiveMemoryMetrics implements AutoCloseable {
         if (endpoint != null) {
             endpoint.close();
         }
+        if (jmx != null) {
+            jmx.close();
+        }
         registry.close();
     }
 }
