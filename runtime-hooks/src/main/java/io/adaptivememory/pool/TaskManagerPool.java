@@ -305,7 +305,10 @@ public final class TaskManagerPool {
             long after = h - take;
             if (slot.held.compareAndSet(h, after)) {
                 long belowFloor = Math.max(0, Math.min(take, slot.floorBytes - after));
-                slack.addAndGet(take - belowFloor);
+                if (take > belowFloor) {
+                    // Within the floor a release only refills the slot's own floor: no slack moves.
+                    slack.addAndGet(take - belowFloor);
+                }
                 return;
             }
         }
