@@ -99,6 +99,42 @@ public final class AgentRuntime implements AutoCloseable {
     // ------------------------------------------------------------------------
 
     synchronized void openPool(Object table, int numberOfSlots, Object totalProfile, Object defaultSlotProfile) {
+        long perSlot = managedBytes(defaultSlotProfile);
+        openPool(table, numberOfSlots, managedBytes(totalProfile), perSlot);
+    }
+
+    /**
+     * A late attach: the slot table exists and some slots may already be allocated with Flink's
+     * own budgets. Their memory stays outside the pool (it cannot be lent, and it does not come
+     * back to the pool when they are freed), so the pool can never over-commit the TaskManager.
+     */
+    private void openPoolAfterLateAttach(Object table, AllocationID current) throws ReflectiveOperationException {
+        int slots = FlinkReflection.numberOfSlots(table);
+        long perSlot = managedBytes(FlinkReflection.defaultSlotProfile(table));
+        TaskSlotTable<?> slotTable = (TaskSlotTable<?>) table;
+        long outside = 0;
+        int outsideSlots = 0;
+        for (Object id : FlinkReflection.allocationIds(table)) {
+            if (!id.equals(current)) {
+                try {
+                    outside += slotTable.getTaskMemoryManager((AllocationID) id).getMemorySize();
+                    outsideSlots++;
+                } catch (Exception freedMeanwhile) {
+                    // not allocated any more: nothing to keep outside
+                }
+            }
+        }
+        LOG.info("Flink Adaptive Memory attached to a running TaskManager: {} slots allocated before the attach "
+                + "keep Flink's own budgets ({} bytes stay outside the pool until the TaskManager restarts)",
+                outsideSlots, outside);
+        openPool(table, Math.max(1, slots - outsideSlots), Math.max(0, perSlot * slots - outside), perSlot);
+    }
+
+    private static long managedBytes(Object resourceProfile) {
+        return ((ResourceProfile) resourceProfile).getManagedMemory().getBytes();
+    }
+
+    private void openPool(Object table, int numberOfSlots, long total, long perSlot) {
         // Re-read per TaskManager: in a real TaskManager this equals the startup settings; in a
         // test JVM it lets each embedded cluster choose its policy.
         Settings settings = Settings.fromSystemProperties();
@@ -113,10 +149,6 @@ public final class AgentRuntime implements AutoCloseable {
                     Settings.ENABLED);
             return;
         }
-        long perSlot = ((ResourceProfile) defaultSlotProfile).getManagedMemory().getBytes();
-        long total = totalProfile == null
-                ? perSlot * numberOfSlots
-                : ((ResourceProfile) totalProfile).getManagedMemory().getBytes();
         TaskManagerPool pool = new TaskManagerPool(
                 poolIds.getAndIncrement(),
                 total,
@@ -140,7 +172,7 @@ public final class AgentRuntime implements AutoCloseable {
             pool = pools.get(table);
             if (pool == null && !ungovernedTables.containsKey(table)) {
                 // Attached after this TaskManager started: its slot table was built without us.
-                openPool(table, FlinkReflection.numberOfSlots(table), null, FlinkReflection.defaultSlotProfile(table));
+                openPoolAfterLateAttach(table, (AllocationID) allocationId);
                 pool = pools.get(table);
             }
         }

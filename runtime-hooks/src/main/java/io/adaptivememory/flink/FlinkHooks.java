@@ -244,6 +244,9 @@ public final class FlinkHooks {
                 g.pool.awaitGrantable(g.slot, pageSize);
             }
             int pages = (int) Math.min(want, g.pool.grantableBytes(g.slot) / pageSize);
+            if (pages < want) {
+                g.pool.noteLazyRefusal(g.slot, (long) want * pageSize, (long) pages * pageSize);
+            }
             while (pages > 0) {
                 try {
                     manager.allocatePages(owner, cache, pages);

@@ -34,6 +34,11 @@ final class FlinkReflection {
         return field(slotTable, "defaultSlotResourceProfile");
     }
 
+    /** The allocation ids of a running TaskManager's allocated slots, for a late attach. */
+    static java.util.List<Object> allocationIds(Object slotTable) throws ReflectiveOperationException {
+        return new java.util.ArrayList<>(((java.util.Map<?, ?>) field(slotTable, "allocatedSlots")).keySet());
+    }
+
     private static Object field(Object slotTable, String name) throws ReflectiveOperationException {
         Class<?> type = Class.forName(SLOT_TABLE, false, slotTable.getClass().getClassLoader());
         java.lang.reflect.Field f = type.getDeclaredField(name);

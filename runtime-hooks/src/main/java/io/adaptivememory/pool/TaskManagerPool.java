@@ -433,6 +433,23 @@ public final class TaskManagerPool {
         return Math.max(minimumBytes, flinkBytes - missing);
     }
 
+    /**
+     * Records that a lazy consumer asked for {@code wantedBytes} and the pool could grant only
+     * {@code grantedBytes}: the part Flink would have granted (within the slot's guarantee) is a
+     * shortfall, the rest a refused loan.
+     */
+    public void noteLazyRefusal(SlotAccount slot, long wantedBytes, long grantedBytes) {
+        long withinGuarantee = Math.min(wantedBytes, Math.max(0, slot.guaranteeBytes() - slot.heldBytes()));
+        long missing = withinGuarantee - grantedBytes;
+        slot.denials.incrementAndGet();
+        if (missing > 0) {
+            stats.shortfalls.incrementAndGet();
+            stats.shortfallBytes.addAndGet(missing);
+        } else {
+            stats.deniedLoans.incrementAndGet();
+        }
+    }
+
     private static void addEarmark(SlotAccount slot, long bytes) {
         slot.earmarked.addAndGet(bytes);
         slot.earmarkedAtNanos = System.nanoTime();

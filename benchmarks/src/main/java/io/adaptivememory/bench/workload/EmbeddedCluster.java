@@ -23,10 +23,12 @@ public final class EmbeddedCluster implements AutoCloseable {
 
     private final MiniCluster cluster;
     private final URI rest;
+    private final int slots;
 
-    private EmbeddedCluster(MiniCluster cluster, URI rest) {
+    private EmbeddedCluster(MiniCluster cluster, URI rest, int slots) {
         this.cluster = cluster;
         this.rest = rest;
+        this.slots = slots;
     }
 
     /** Starts a cluster whose TaskManager runs the given agent policy. */
@@ -35,10 +37,19 @@ public final class EmbeddedCluster implements AutoCloseable {
     }
 
     public static EmbeddedCluster start(String policy, Map<String, String> extra) throws Exception {
+        return start(policy, SLOTS, extra);
+    }
+
+    /**
+     * Starts a cluster whose one TaskManager has {@code slots} slots of {@link #SLOT_BYTES} managed
+     * memory each (so jobs submitted with {@link #clientConfig()}'s default parallelism of
+     * {@link #SLOTS} leave the other slots free for a second job).
+     */
+    public static EmbeddedCluster start(String policy, int slots, Map<String, String> extra) throws Exception {
         System.setProperty("adaptive.memory.policy", policy);
         Map<String, String> conf = new HashMap<>();
-        conf.put("taskmanager.numberOfTaskSlots", String.valueOf(SLOTS));
-        conf.put("taskmanager.memory.managed.size", (MANAGED_BYTES >> 20) + "m");
+        conf.put("taskmanager.numberOfTaskSlots", String.valueOf(slots));
+        conf.put("taskmanager.memory.managed.size", ((slots * SLOT_BYTES) >> 20) + "m");
         conf.put("taskmanager.memory.network.min", "128m");
         conf.put("taskmanager.memory.network.max", "128m");
         conf.put("rest.bind-address", "127.0.0.1");
@@ -52,10 +63,20 @@ public final class EmbeddedCluster implements AutoCloseable {
         MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
                 .setConfiguration(configuration)
                 .setNumTaskManagers(1)
-                .setNumSlotsPerTaskManager(SLOTS)
+                .setNumSlotsPerTaskManager(slots)
                 .build());
         cluster.start();
-        return new EmbeddedCluster(cluster, cluster.getRestAddress().get());
+        return new EmbeddedCluster(cluster, cluster.getRestAddress().get(), slots);
+    }
+
+    /** The TaskManager's number of slots. */
+    public int slots() {
+        return slots;
+    }
+
+    /** The TaskManager's managed memory: {@link #SLOT_BYTES} per slot. */
+    public long managedBytes() {
+        return slots * SLOT_BYTES;
     }
 
     /** Client-side configuration that submits to this cluster. */
