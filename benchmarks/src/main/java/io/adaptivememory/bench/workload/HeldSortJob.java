@@ -53,7 +53,7 @@ public final class HeldSortJob {
     public long[] expected() {
         String[] md5 = new String[(int) rows + 1];
         for (int id = 1; id <= rows; id++) {
-            md5[id] = SkewedSqlJob.md5(Integer.toString(id));
+            md5[id] = SqlGroups.md5(Integer.toString(id));
         }
         return LongStream.rangeClosed(1, rows)
                 .boxed()
@@ -100,13 +100,7 @@ public final class HeldSortJob {
 
     /** Submits the job on the environment's cluster without reading its result. */
     public Held start(TableEnvironment env) {
-        env.executeSql("CREATE TEMPORARY TABLE held_src (id BIGINT) WITH ("
-                + "'connector'='datagen',"
-                + "'fields.id.kind'='sequence',"
-                + "'fields.id.start'='1',"
-                + "'fields.id.end'='" + rows + "',"
-                + "'number-of-rows'='" + rows + "',"
-                + "'rows-per-second'='1000000000')");
+        SqlGroups.createSequence(env, "held_src", rows);
         TableResult result = env.executeSql(
                 "SELECT id FROM (SELECT id, REPEAT(MD5(CAST(id AS STRING)), " + payloadRepeats + ") AS p"
                         + " FROM held_src) ORDER BY p");

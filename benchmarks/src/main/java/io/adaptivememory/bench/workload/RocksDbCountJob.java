@@ -41,16 +41,7 @@ public final class RocksDbCountJob {
 
     /** Key -> "count|max(md5)" as Flink must produce it. */
     public Map<Long, String> expected() {
-        Map<Long, Long> counts = new TreeMap<>();
-        Map<Long, String> max = new TreeMap<>();
-        for (long id = 1; id <= rows; id++) {
-            long k = id % keys;
-            counts.merge(k, 1L, Long::sum);
-            max.merge(k, SkewedSqlJob.md5(Long.toString(id)), (a, b) -> a.compareTo(b) >= 0 ? a : b);
-        }
-        Map<Long, String> out = new TreeMap<>();
-        counts.forEach((k, c) -> out.put(k, c + "|" + max.get(k)));
-        return out;
+        return SqlGroups.expected(rows, id -> id % keys);
     }
 
     /** The job's configuration on top of {@code clientConfig}: streaming mode, RocksDB state. */
@@ -93,7 +84,7 @@ public final class RocksDbCountJob {
 
         @Override
         public Tuple3<Long, Long, String> map(Long id) {
-            return Tuple3.of(id % keys, 1L, SkewedSqlJob.md5(Long.toString(id)));
+            return Tuple3.of(id % keys, 1L, SqlGroups.md5(Long.toString(id)));
         }
     }
 

@@ -32,16 +32,7 @@ public final class SkewedDataStreamSortJob {
 
     /** Group key -> "count|max(md5)" as Flink must produce it. */
     public Map<Long, String> expected() {
-        Map<Long, Long> counts = new TreeMap<>();
-        Map<Long, String> max = new TreeMap<>();
-        for (long id = 1; id <= rows; id++) {
-            long k = SkewedSqlJob.keyOf(id);
-            counts.merge(k, 1L, Long::sum);
-            max.merge(k, SkewedSqlJob.md5(Long.toString(id)), (a, b) -> a.compareTo(b) >= 0 ? a : b);
-        }
-        Map<Long, String> out = new TreeMap<>();
-        counts.forEach((k, c) -> out.put(k, c + "|" + max.get(k)));
-        return out;
+        return SqlGroups.expected(rows, SkewedSqlJob::keyOf);
     }
 
     /**
@@ -76,7 +67,7 @@ public final class SkewedDataStreamSortJob {
 
         @Override
         public Tuple3<Long, Long, String> map(Long id) {
-            return Tuple3.of(SkewedSqlJob.keyOf(id), 1L, SkewedSqlJob.md5(Long.toString(id)));
+            return Tuple3.of(SkewedSqlJob.keyOf(id), 1L, SqlGroups.md5(Long.toString(id)));
         }
     }
 
