@@ -6,11 +6,13 @@ import io.adaptivememory.agent.advice.BudgetReleaseAdvice;
 import io.adaptivememory.agent.advice.BudgetReserveAdvice;
 import io.adaptivememory.agent.advice.ComputeMemorySizeAdvice;
 import io.adaptivememory.agent.advice.ComputeNumberOfPagesAdvice;
+import io.adaptivememory.agent.advice.LazyPoolConstructorAdvice;
 import io.adaptivememory.agent.advice.LazyPoolRefillAdvice;
-import io.adaptivememory.agent.advice.LazySizingAdvice;
+import io.adaptivememory.agent.advice.TableSizingAdvice;
 import io.adaptivememory.agent.advice.MemoryManagerShutdownAdvice;
 import io.adaptivememory.agent.advice.SlotTableCloseAdvice;
 import io.adaptivememory.agent.advice.SlotTableConstructorAdvice;
+import io.adaptivememory.agent.advice.SorterConstructorAdvice;
 import io.adaptivememory.agent.advice.SpillChannelDeleteAdvice;
 
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -51,6 +53,7 @@ final class FlinkInstrumentation {
     static final String ALLOCATION_ID = "org.apache.flink.runtime.clusterframework.types.AllocationID";
     static final String LAZY_POOL = "org.apache.flink.table.runtime.util.LazyMemorySegmentPool";
     static final String TABLE_OPERATORS = "org.apache.flink.table.runtime.operators.";
+    static final String SORTER = "org.apache.flink.table.runtime.operators.sort.BinaryExternalSorter";
     static final String FILE_CHANNEL = "org.apache.flink.runtime.io.disk.iomanager.AbstractFileIOChannel";
 
     private final Set<String> transformed = ConcurrentHashMap.newKeySet();
@@ -101,13 +104,23 @@ final class FlinkInstrumentation {
                 .type(named(LAZY_POOL))
                 .transform(new AgentBuilder.Transformer.ForAdvice()
                         .include(agentLoader)
+                        .advice(isConstructor().and(takesArguments(3)).and(takesArgument(2, int.class)),
+                                LazyPoolConstructorAdvice.class.getName())
                         .advice(named("nextSegment").and(takesArguments(0)),
                                 LazyPoolRefillAdvice.class.getName()))
+                .type(named(SORTER))
+                .transform(new AgentBuilder.Transformer.ForAdvice()
+                        .include(agentLoader)
+                        .advice(isConstructor()
+                                        .and(takesArguments(13))
+                                        .and(takesArgument(1, named(MEMORY_MANAGER)))
+                                        .and(takesArgument(2, long.class)),
+                                SorterConstructorAdvice.class.getName()))
                 .type(nameStartsWith(TABLE_OPERATORS).and(declaresMethod(named("computeMemorySize"))))
                 .transform(new AgentBuilder.Transformer.ForAdvice()
                         .include(agentLoader)
                         .advice(named("computeMemorySize").and(returns(long.class)),
-                                LazySizingAdvice.class.getName()))
+                                TableSizingAdvice.class.getName()))
                 .type(named(FILE_CHANNEL))
                 .transform(new AgentBuilder.Transformer.ForAdvice()
                         .include(agentLoader)

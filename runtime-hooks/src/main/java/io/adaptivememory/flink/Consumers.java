@@ -9,6 +9,12 @@ final class Consumers {
      */
     static final int EAGER_MINIMUM_PAGES = 16;
 
+    /**
+     * The fewest pages a table operator's plan is shrunk to when its slot's share is out on loan:
+     * a hash map needs 1 MiB of buckets plus record pages, a hash table a buffer per partition.
+     */
+    static final int TABLE_MINIMUM_PAGES = 128;
+
     /** A lazy consumer's first chunk under a lending policy: 1 MiB instead of Flink's 16 MiB. */
     static final long FIRST_CHUNK_BYTES = 1 << 20;
 

@@ -22,7 +22,13 @@ public final class FlinkHooks {
     /** Returned by enter advice to skip Flink's body: the agent handled the call. */
     public static final boolean HANDLED = true;
 
-    private static final ThreadLocal<int[]> LAZY_SIZING = ThreadLocal.withInitial(() -> new int[1]);
+    private static final ThreadLocal<int[]> TABLE_SIZING = ThreadLocal.withInitial(() -> new int[1]);
+    /** Depth of sorter constructors on this thread: the page pools they create may borrow. */
+    private static final ThreadLocal<int[]> SORTER_CONSTRUCTION = ThreadLocal.withInitial(() -> new int[1]);
+    /** Set while a borrowing sorter's refill reserves: it must not use other consumers' earmarks. */
+    private static final ThreadLocal<boolean[]> SORTER_REFILL = ThreadLocal.withInitial(() -> new boolean[1]);
+    /** The page pools of sorters, the only consumers that cope with a refused page everywhere. */
+    private static final IdentityTable<Boolean> SORTER_POOLS = new IdentityTable<>();
 
     private FlinkHooks() {}
 
@@ -107,7 +113,8 @@ public final class FlinkHooks {
                 g.pool.noteFlinkOwned(g.slot, size);
                 return RUN_FLINK;
             }
-            granted = g.pool.reserve(g.slot, size);
+            boolean fromEarmark = g.slot.earmarkedBytes() > 0 && !SORTER_REFILL.get()[0];
+            granted = g.pool.reserve(g.slot, size, fromEarmark);
         } catch (Throwable t) {
             FailOpen.report("reserve", t);
             g.pool.noteFlinkOwned(g.slot, size);
@@ -140,14 +147,18 @@ public final class FlinkHooks {
         }
     }
 
-    /** {@code UnsafeMemoryBudget.getAvailableMemorySize()}: what the slot could reserve now. */
+    /**
+     * {@code UnsafeMemoryBudget.getAvailableMemorySize()}: the slot's share minus what its
+     * consumers hold, so Flink's own {@code Managed.Used} metric ({@code size - available}) keeps
+     * meaning the slot's reserved bytes (loans included).
+     */
     public static long availableMemory(Object budget, long flinkValue) {
         Governed g = AgentRuntime.governed(budget);
         if (g == null) {
             return flinkValue;
         }
         try {
-            return g.pool.grantableBytes(g.slot);
+            return g.slot.guaranteeBytes() - g.slot.reservedBytes();
         } catch (Throwable t) {
             FailOpen.report("available-memory", t);
             return flinkValue;
@@ -159,18 +170,21 @@ public final class FlinkHooks {
     // ------------------------------------------------------------------------
 
     /** Entered one of flink-table-runtime's {@code computeMemorySize} methods. */
-    public static void enterLazySizing() {
-        LAZY_SIZING.get()[0]++;
+    public static void enterTableSizing() {
+        TABLE_SIZING.get()[0]++;
     }
 
-    public static void exitLazySizing() {
-        LAZY_SIZING.get()[0]--;
+    public static void exitTableSizing() {
+        TABLE_SIZING.get()[0]--;
     }
 
     /**
-     * {@code MemoryManager.computeMemorySize(fraction)} returned {@code flinkBytes}. Table
-     * operators (lazy consumers) get Flink's size plus what their slot can borrow; anything else
-     * (RocksDB's shared cache) is an eager plan that the pool earmarks.
+     * {@code MemoryManager.computeMemorySize(fraction)} returned {@code flinkBytes}: a plan the
+     * consumer relies on, so the pool earmarks it (waiting for lent memory, or shrinking the plan,
+     * when the slot's share is out on loan). Table operators (hash tables, buffers) get the whole
+     * plan set aside; anything else (RocksDB's shared cache, Python) the part of its slot's share
+     * Flink would have had free. A sorter gives its earmark back when it is built (see
+     * {@link #sorterPlan}).
      */
     public static long memorySize(Object budget, long flinkBytes, int pageSize) {
         Governed g = AgentRuntime.governed(budget);
@@ -179,14 +193,54 @@ public final class FlinkHooks {
         }
         try {
             FailOpen.checkInjected("compute-memory-size");
-            if (LAZY_SIZING.get()[0] > 0) {
-                return AgentRuntime.decisions().lazyPlan(g, flinkBytes);
-            }
-            long minimum = Math.min(flinkBytes, (long) Consumers.EAGER_MINIMUM_PAGES * pageSize);
-            return AgentRuntime.decisions().eagerPlan(g, flinkBytes, minimum);
+            boolean table = TABLE_SIZING.get()[0] > 0;
+            int minimumPages = table ? Consumers.TABLE_MINIMUM_PAGES : Consumers.EAGER_MINIMUM_PAGES;
+            long minimum = Math.min(flinkBytes, (long) minimumPages * pageSize);
+            return AgentRuntime.decisions().plan(g, flinkBytes, minimum, table);
         } catch (Throwable t) {
             FailOpen.report("compute-memory-size", t);
             return flinkBytes;
+        }
+    }
+
+    /**
+     * {@code BinaryExternalSorter(owner, memoryManager, reservedMemorySize, ...)}: the one table
+     * consumer that spills whenever a page is refused. Its plan needs nothing set aside (the
+     * earmark its operator just took is given back) and it may plan with its size plus what its
+     * slot can borrow now; its page pools are marked as borrowing ones.
+     */
+    public static long sorterPlan(Object memoryManager, long reservedBytes) {
+        SORTER_CONSTRUCTION.get()[0]++;
+        try {
+            if (!(memoryManager instanceof MemoryManager)) {
+                return reservedBytes;
+            }
+            Governed g = AgentRuntime.governed(FlinkReflection.budgetOf((MemoryManager) memoryManager));
+            if (g == null || !g.pool.policy().lends()) {
+                return reservedBytes;
+            }
+            FailOpen.checkInjected("sorter-plan");
+            g.pool.releaseEarmark(g.slot, reservedBytes);
+            return AgentRuntime.decisions().sorterPlan(g, reservedBytes);
+        } catch (Throwable t) {
+            FailOpen.report("sorter-plan", t);
+            return reservedBytes;
+        }
+    }
+
+    /** The sorter's constructor returned or threw. */
+    public static void exitSorterConstruction() {
+        SORTER_CONSTRUCTION.get()[0]--;
+    }
+
+    /** A {@code LazyMemorySegmentPool} was built; inside a sorter's constructor it is a sorter's. */
+    public static void onLazyPoolCreated(Object lazyPool) {
+        try {
+            if (SORTER_CONSTRUCTION.get()[0] > 0) {
+                SORTER_POOLS.putIfAbsent(lazyPool, Boolean.TRUE);
+            }
+        } catch (Throwable t) {
+            FailOpen.report("lazy-pool-created", t);
         }
     }
 
@@ -200,7 +254,7 @@ public final class FlinkHooks {
             FailOpen.checkInjected("compute-number-of-pages");
             long bytes = (long) flinkPages * pageSize;
             long minimum = (long) Math.min(flinkPages, Consumers.EAGER_MINIMUM_PAGES) * pageSize;
-            long planned = AgentRuntime.decisions().eagerPlan(g, bytes, minimum);
+            long planned = AgentRuntime.decisions().plan(g, bytes, minimum, false);
             return (int) Math.min(flinkPages, planned / pageSize);
         } catch (Throwable t) {
             FailOpen.report("compute-number-of-pages", t);
@@ -213,21 +267,23 @@ public final class FlinkHooks {
     // ------------------------------------------------------------------------
 
     /**
-     * Refills a {@code LazyMemorySegmentPool} whose page cache is empty. Flink would request one
-     * 16 MiB chunk and fail the task if it cannot get it. Under a lending policy a consumer
-     * instead grows geometrically (its next chunk is as large as what it already uses, from
-     * 1 MiB up to Flink's chunk), takes what the pool can grant, and when the pool grants
-     * nothing it gets "no page" (returns {@link #HANDLED}, so {@code nextSegment()} returns
-     * null) and spills, as it would with a full static budget. A consumer's very first page
-     * waits up to the reclaim timeout and then falls back to Flink's own path.
+     * Refills a sorter's {@code LazyMemorySegmentPool} whose page cache is empty. Flink would
+     * request one 16 MiB chunk and fail the task if it cannot get it. A sorter's pool instead
+     * grows geometrically (its next chunk is as large as what it already uses, from 1 MiB up to
+     * Flink's chunk, never more than its slot's pages), takes what the pool can grant without
+     * touching other consumers' earmarks, and when the pool grants nothing it gets "no page"
+     * (returns {@link #HANDLED}, so {@code nextSegment()} returns null) and spills, as it would at
+     * the end of a static budget. A sorter's very first page waits up to the reclaim timeout and
+     * then falls back to Flink's own path. Every other table consumer's pool runs Flink's own
+     * code: its plan is earmarked, so its pages are there.
      */
     @SuppressWarnings("unchecked")
-    public static boolean refillLazyPool(
-            Object memoryManager, Object owner, Object cachePages, int maxPages, int pageUsage, int perRequestPages) {
+    public static boolean refillLazyPool(Object lazyPool, Object memoryManager, Object owner, Object cachePages,
+            int maxPages, int pageUsage, int perRequestPages) {
         try {
             List<MemorySegment> cache = (List<MemorySegment>) cachePages;
             int freePages = maxPages - pageUsage;
-            if (!cache.isEmpty() || freePages <= 0) {
+            if (!cache.isEmpty() || freePages <= 0 || SORTER_POOLS.get(lazyPool) == null) {
                 return RUN_FLINK;
             }
             MemoryManager manager = (MemoryManager) memoryManager;
@@ -240,27 +296,38 @@ public final class FlinkHooks {
             int slotPages = (int) Math.max(1, g.slot.guaranteeBytes() / pageSize);
             int want = Math.min(Math.min(freePages, perRequestPages), slotPages);
             want = Math.min(want, Math.max(Consumers.firstChunkPages(pageSize), pageUsage));
-            if (pageUsage == 0 && g.pool.grantableBytes(g.slot) < pageSize) {
+            if (pageUsage == 0 && g.pool.grantableBytes(g.slot) - g.slot.earmarkedBytes() < pageSize) {
                 g.pool.awaitGrantable(g.slot, pageSize);
             }
-            int pages = (int) Math.min(want, g.pool.grantableBytes(g.slot) / pageSize);
+            int pages = (int) Math.min(want, (g.pool.grantableBytes(g.slot) - g.slot.earmarkedBytes()) / pageSize);
             if (pages < want) {
-                g.pool.noteLazyRefusal(g.slot, (long) want * pageSize, (long) pages * pageSize);
+                g.pool.noteLazyRefusal(g.slot, (long) want * pageSize, (long) Math.max(0, pages) * pageSize);
             }
-            while (pages > 0) {
-                try {
-                    manager.allocatePages(owner, cache, pages);
-                    return RUN_FLINK;
-                } catch (MemoryAllocationException raced) {
-                    pages /= 2;
+            boolean[] refilling = SORTER_REFILL.get();
+            refilling[0] = true;
+            try {
+                while (pages > 0) {
+                    try {
+                        manager.allocatePages(owner, cache, pages);
+                        return RUN_FLINK;
+                    } catch (MemoryAllocationException raced) {
+                        pages /= 2;
+                    }
                 }
-            }
-            if (pageUsage == 0) {
-                return RUN_FLINK;
+                if (pageUsage == 0) {
+                    // A sorter cannot start without a page: Flink's own request, which fails the
+                    // task exactly as an exhausted static budget would.
+                    manager.allocatePages(owner, cache, want);
+                    return RUN_FLINK;
+                }
+            } finally {
+                refilling[0] = false;
             }
             g.pool.statistics().noteDeniedPage();
             AgentRuntime.decisions().deniedPage(g, pageUsage);
             return HANDLED;
+        } catch (MemoryAllocationException e) {
+            throw new RuntimeException(e);
         } catch (Throwable t) {
             FailOpen.report("lazy-refill", t);
             return RUN_FLINK;

@@ -51,6 +51,7 @@ final class FlinkReflection {
         if (MEMORY_BUDGET == null) {
             throw new IllegalStateException("MemoryManager.memoryBudget is missing");
         }
+        Reservations.check();
     }
 
     /** The slot's {@code UnsafeMemoryBudget}, the object the budget hooks see as {@code this}. */

@@ -26,6 +26,13 @@ final class Reservations {
         }
     }
 
+    /** Fails (at agent start, not on the first refusal) when the constructor is not accessible. */
+    static void check() {
+        if (CONSTRUCTOR == null) {
+            throw new IllegalStateException("MemoryReservationException(String) is missing");
+        }
+    }
+
     /** The exception to throw from a reservation the pool refused; thrown unchecked-style. */
     static RuntimeException refused(long size, Governed g) {
         Throwable e;

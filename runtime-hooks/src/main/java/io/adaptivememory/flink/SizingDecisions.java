@@ -8,23 +8,23 @@ final class SizingDecisions {
 
     private static final Logger LOG = LoggerFactory.getLogger("io.adaptivememory.decisions");
 
-    long lazyPlan(Governed g, long flinkBytes) {
+    long sorterPlan(Governed g, long flinkBytes) {
         long planned = g.pool.lazyPlanBytes(g.slot, flinkBytes);
         if (LOG.isDebugEnabled()) {
-            LOG.debug("pool {} {}: lazy consumer plans with {} bytes (Flink: {}; slot holds {}, entitlement {})",
+            LOG.debug("pool {} {}: sorter plans with {} bytes (Flink: {}; slot holds {}, entitlement {})",
                     g.pool.id(), g.slot, planned, flinkBytes, g.slot.heldBytes(), g.slot.limitBytes());
         }
         return planned;
     }
 
-    long eagerPlan(Governed g, long flinkBytes, long minimumBytes) {
-        long planned = g.pool.earmarkPlanBytes(g.slot, flinkBytes, minimumBytes);
+    long plan(Governed g, long flinkBytes, long minimumBytes, boolean wholePlan) {
+        long planned = g.pool.earmarkPlanBytes(g.slot, flinkBytes, minimumBytes, wholePlan);
         if (planned < flinkBytes) {
-            LOG.warn("pool {} {}: eager consumer planned with {} of Flink's {} bytes because memory this slot "
+            LOG.warn("pool {} {}: consumer planned with {} of Flink's {} bytes because memory this slot "
                             + "lent has not come back within the reclaim timeout",
                     g.pool.id(), g.slot, planned, flinkBytes);
         } else if (LOG.isDebugEnabled()) {
-            LOG.debug("pool {} {}: eager consumer's {} bytes earmarked (slot holds {})",
+            LOG.debug("pool {} {}: consumer's {} bytes earmarked (slot holds {})",
                     g.pool.id(), g.slot, flinkBytes, g.slot.heldBytes());
         }
         return planned;

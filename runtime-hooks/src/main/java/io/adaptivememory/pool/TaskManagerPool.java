@@ -188,13 +188,22 @@ public final class TaskManagerPool {
      * class comment. Returns false, changing nothing, when the rules refuse.
      */
     public boolean reserve(SlotAccount slot, long bytes) {
+        return reserve(slot, bytes, true);
+    }
+
+    /**
+     * Reserves {@code bytes} for the slot. With {@code fromEarmark}, memory set aside for the
+     * slot's planned consumers is used first; a borrowing sorter passes false, so it can never
+     * eat a plan the pool promised to another consumer of its slot.
+     */
+    public boolean reserve(SlotAccount slot, long bytes, boolean fromEarmarkFirst) {
         if (bytes <= 0) {
             return true;
         }
         if (slot.closed) {
             return false;
         }
-        long fromEarmark = takeEarmark(slot, bytes);
+        long fromEarmark = fromEarmarkFirst ? takeEarmark(slot, bytes) : 0;
         long rest = bytes - fromEarmark;
         if (rest == 0 || commit(slot, rest, true)) {
             notePeak(slot);
@@ -385,10 +394,23 @@ public final class TaskManagerPool {
      * below {@code minimumBytes}. Each shrunk plan counts as one shortfall of the bytes it lacks.
      */
     public long earmarkPlanBytes(SlotAccount slot, long flinkBytes, long minimumBytes) {
+        return earmarkPlanBytes(slot, flinkBytes, minimumBytes, false);
+    }
+
+    /**
+     * As {@link #earmarkPlanBytes(SlotAccount, long, long)}; with {@code wholePlan} the whole plan
+     * is set aside even when the slot already holds its guarantee (a sorter in the same slot may
+     * have borrowed), because a table operator that is not a sorter cannot cope with a refused
+     * page below its plan. Without it only the part of the plan within the slot's unused
+     * guarantee is set aside: what Flink itself would have had free.
+     */
+    public long earmarkPlanBytes(SlotAccount slot, long flinkBytes, long minimumBytes, boolean wholePlan) {
         if (!policy.lends() || slot.closed || flinkBytes <= 0) {
             return flinkBytes;
         }
-        long covered = Math.min(flinkBytes, Math.max(0, slot.guaranteeBytes() - slot.heldBytes()));
+        long covered = wholePlan
+                ? flinkBytes
+                : Math.min(flinkBytes, Math.max(0, slot.guaranteeBytes() - slot.heldBytes()));
         if (covered == 0) {
             return flinkBytes;
         }
@@ -399,7 +421,7 @@ public final class TaskManagerPool {
         long start = System.nanoTime();
         long deadline = start + reclaimTimeoutNanos;
         boolean granted = false;
-        while (System.nanoTime() < deadline) {
+        while (System.nanoTime() < deadline && !Thread.currentThread().isInterrupted()) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
             if (commit(slot, covered, false)) {
                 granted = true;
@@ -431,6 +453,17 @@ public final class TaskManagerPool {
             stats.shortfallBytes.addAndGet(missing);
         }
         return Math.max(minimumBytes, flinkBytes - missing);
+    }
+
+    /**
+     * Gives back up to {@code bytes} of the slot's earmark: a plan that turned out to belong to a
+     * consumer that copes with refused pages (a sorter) needs nothing set aside.
+     */
+    public void releaseEarmark(SlotAccount slot, long bytes) {
+        long e = takeEarmark(slot, bytes);
+        if (e > 0) {
+            uncommit(slot, e);
+        }
     }
 
     /**
@@ -466,7 +499,7 @@ public final class TaskManagerPool {
         long start = System.nanoTime();
         long deadline = start + reclaimTimeoutNanos;
         boolean ok = false;
-        while (!ok && System.nanoTime() < deadline) {
+        while (!ok && System.nanoTime() < deadline && !Thread.currentThread().isInterrupted()) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
             ok = grantableBytes(slot) >= bytes;
         }
@@ -477,7 +510,9 @@ public final class TaskManagerPool {
 
     /** Gives back an earmark its consumer did not use within {@code ttlNanos}. Controller only. */
     public void expireEarmark(SlotAccount slot, long nowNanos, long ttlNanos) {
-        if (slot.earmarked.get() == 0 || nowNanos - slot.earmarkedAtNanos < ttlNanos) {
+        // While the slot's consumers hold pages, a planned consumer may still be growing into its
+        // earmark; it is only given back once the slot is idle.
+        if (slot.earmarked.get() == 0 || nowNanos - slot.earmarkedAtNanos < ttlNanos || slot.reservedBytes() > 0) {
             return;
         }
         long e = slot.earmarked.getAndSet(0);

@@ -477,7 +477,7 @@ class TaskManagerPoolTest {
     }
 
     @Test
-    void expireEarmark_afterTtl_givesBackUnusedPart() {
+    void expireEarmark_afterTtlWhileSlotHoldsPages_keptForTheGrowingConsumer() {
         TaskManagerPool pool = adaptivePool();
         SlotAccount a = register(pool, "a");
         pool.earmarkPlanBytes(a, SLOT_BYTES, EAGER_MINIMUM_BYTES);
@@ -486,10 +486,25 @@ class TaskManagerPoolTest {
 
         pool.expireEarmark(a, System.nanoTime() + EARMARK_TTL_NANOS, EARMARK_TTL_NANOS);
 
+        assertEquals(SLOT_BYTES - used, a.earmarkedBytes());
+        assertEquals(0, pool.statistics().expiredEarmarkBytes());
+        assertInvariants(pool);
+    }
+
+    @Test
+    void expireEarmark_afterTtlOnceSlotIsIdle_givesBackUnusedPart() {
+        TaskManagerPool pool = adaptivePool();
+        SlotAccount a = register(pool, "a");
+        pool.earmarkPlanBytes(a, SLOT_BYTES, EAGER_MINIMUM_BYTES);
+        long used = FLOOR_BYTES / 2;
+        assertTrue(pool.reserve(a, used));
+        pool.release(a, used);
+
+        pool.expireEarmark(a, System.nanoTime() + EARMARK_TTL_NANOS, EARMARK_TTL_NANOS);
+
         assertEquals(0, a.earmarkedBytes());
-        assertEquals(used, a.heldBytes());
+        assertEquals(0, a.heldBytes());
         assertEquals(SLOT_BYTES - used, pool.statistics().expiredEarmarkBytes());
-        assertEquals(IDLE_SLACK_BYTES, pool.slackBytes());
         assertInvariants(pool);
     }
 
