@@ -172,6 +172,8 @@ public final class FlinkHooks {
     /** Entered one of flink-table-runtime's {@code computeMemorySize} methods. */
     public static void enterTableSizing() {
         TABLE_SIZING.get()[0]++;
+        // A sorter whose constructor threw never ran its exit advice; no sorter is being built now.
+        SORTER_CONSTRUCTION.get()[0] = 0;
     }
 
     public static void exitTableSizing() {
@@ -210,8 +212,8 @@ public final class FlinkHooks {
      * slot can borrow now; its page pools are marked as borrowing ones.
      */
     public static long sorterPlan(Object memoryManager, long reservedBytes) {
-        SORTER_CONSTRUCTION.get()[0]++;
         try {
+            SORTER_CONSTRUCTION.get()[0]++;
             if (!(memoryManager instanceof MemoryManager)) {
                 return reservedBytes;
             }
@@ -230,7 +232,8 @@ public final class FlinkHooks {
 
     /** The sorter's constructor returned or threw. */
     public static void exitSorterConstruction() {
-        SORTER_CONSTRUCTION.get()[0]--;
+        int[] depth = SORTER_CONSTRUCTION.get();
+        depth[0] = Math.max(0, depth[0] - 1);
     }
 
     /** A {@code LazyMemorySegmentPool} was built; inside a sorter's constructor it is a sorter's. */
