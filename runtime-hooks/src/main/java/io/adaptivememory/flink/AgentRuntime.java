@@ -67,8 +67,10 @@ public final class AgentRuntime implements AutoCloseable {
         return current;
     }
 
+    /** The budget's pool and account when the agent governs it, else null (Flink's own rules). */
     static Governed governed(Object budget) {
-        return budget == null ? null : BUDGETS.get(budget);
+        Governed g = budget == null ? null : BUDGETS.get(budget);
+        return g == null || g.passive ? null : g;
     }
 
     static SizingDecisions decisions() {
@@ -105,29 +107,37 @@ public final class AgentRuntime implements AutoCloseable {
 
     /**
      * A late attach: the slot table exists and some slots may already be allocated with Flink's
-     * own budgets. Their memory stays outside the pool (it cannot be lent, and it does not come
-     * back to the pool when they are freed), so the pool can never over-commit the TaskManager.
+     * own budgets. They stay with those budgets, and the pool holds each one's whole share until
+     * its slot is freed, so it can never lend memory they may use; once freed, it is the pool's.
      */
     private void openPoolAfterLateAttach(Object table, AllocationID current) throws ReflectiveOperationException {
         int slots = FlinkReflection.numberOfSlots(table);
         long perSlot = managedBytes(FlinkReflection.defaultSlotProfile(table));
-        TaskSlotTable<?> slotTable = (TaskSlotTable<?>) table;
-        long outside = 0;
-        int outsideSlots = 0;
-        for (Object id : FlinkReflection.allocationIds(table)) {
-            if (!id.equals(current)) {
-                try {
-                    outside += slotTable.getTaskMemoryManager((AllocationID) id).getMemorySize();
-                    outsideSlots++;
-                } catch (Exception freedMeanwhile) {
-                    // not allocated any more: nothing to keep outside
-                }
-            }
+        openPool(table, slots, perSlot * slots, perSlot);
+        TaskManagerPool pool = pools.get(table);
+        if (pool == null) {
+            return;
         }
-        LOG.info("Flink Adaptive Memory attached to a running TaskManager: {} slots allocated before the attach "
-                + "keep Flink's own budgets ({} bytes stay outside the pool until the TaskManager restarts)",
-                outsideSlots, outside);
-        openPool(table, Math.max(1, slots - outsideSlots), Math.max(0, perSlot * slots - outside), perSlot);
+        TaskSlotTable<?> slotTable = (TaskSlotTable<?>) table;
+        int before = 0;
+        for (Object id : FlinkReflection.allocationIds(table)) {
+            if (id.equals(current)) {
+                continue;
+            }
+            MemoryManager manager;
+            try {
+                manager = slotTable.getTaskMemoryManager((AllocationID) id);
+            } catch (Exception freedMeanwhile) {
+                continue;
+            }
+            SlotAccount slot = pool.register("allocated before attach", String.valueOf(id), manager.getMemorySize());
+            pool.reserve(slot, manager.getMemorySize());
+            BUDGETS.putIfAbsent(FlinkReflection.budgetOf(manager), new Governed(pool, slot, true));
+            metrics.bindSlot(pool, slot);
+            before++;
+        }
+        LOG.info("Flink Adaptive Memory attached to a running TaskManager: {} slots allocated before the attach keep "
+                + "Flink's own budgets; the pool holds their shares until they are freed", before);
     }
 
     private static long managedBytes(Object resourceProfile) {
@@ -188,7 +198,7 @@ public final class AgentRuntime implements AutoCloseable {
             return;
         }
         SlotAccount slot = pool.register(String.valueOf(jobId), String.valueOf(allocationId), manager.getMemorySize());
-        BUDGETS.putIfAbsent(budget, new Governed(pool, slot));
+        BUDGETS.putIfAbsent(budget, new Governed(pool, slot, false));
         metrics.bindSlot(pool, slot);
         LOG.debug("pool {}: {} allocated (Flink slot index {}, allocation {}) with {} bytes guaranteed, floor {}, "
                         + "entitlement {}",
@@ -197,7 +207,7 @@ public final class AgentRuntime implements AutoCloseable {
     }
 
     void closeSlot(Object budget) {
-        Governed g = governed(budget);
+        Governed g = BUDGETS.get(budget);
         if (g == null || g.slot.isClosed()) {
             return;
         }

@@ -56,7 +56,7 @@ final class PoolMeters implements AutoCloseable {
         counter(poolMeters, "adaptive.memory.loans.denied", "Requests beyond a slot's static share that were refused",
                 null, s, PoolStatistics::deniedLoans);
         counter(poolMeters, "adaptive.memory.pages.denied",
-                "Times a lazy consumer was told 'no page' and spilled because the pool refused its growth",
+                "Times a SQL sorter was told 'no page' and spilled because the pool refused its growth",
                 null, s, PoolStatistics::deniedPages);
         counter(poolMeters, "adaptive.memory.shortfall.events",
                 "Requests within a slot's static share not met at once because memory it lent was still out",
