@@ -213,7 +213,7 @@ public final class AgentRuntime implements AutoCloseable {
         }
         g.pool.unregister(g.slot);
         metrics.unbindSlot(g.pool, g.slot);
-        if (g.slot.reservedAtClose() > 0) {
+        if (g.slot.reservedAtClose() > 0 && !g.passive) {
             LOG.warn("pool {}: {} shut down while its consumers still held {} bytes; returned them to the pool",
                     g.pool.id(), g.slot, g.slot.reservedAtClose());
         }
