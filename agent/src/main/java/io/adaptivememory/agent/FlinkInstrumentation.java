@@ -10,6 +10,7 @@ import io.adaptivememory.agent.advice.LazyPoolConstructorAdvice;
 import io.adaptivememory.agent.advice.LazyPoolRefillAdvice;
 import io.adaptivememory.agent.advice.TableSizingAdvice;
 import io.adaptivememory.agent.advice.MemoryManagerShutdownAdvice;
+import io.adaptivememory.agent.advice.ReleaseAllAdvice;
 import io.adaptivememory.agent.advice.SlotTableCloseAdvice;
 import io.adaptivememory.agent.advice.SlotTableConstructorAdvice;
 import io.adaptivememory.agent.advice.SorterConstructorAdvice;
@@ -82,7 +83,9 @@ final class FlinkInstrumentation {
                         .advice(named("computeNumberOfPages").and(takesArguments(double.class)).and(returns(int.class)),
                                 ComputeNumberOfPagesAdvice.class.getName())
                         .advice(named("shutdown").and(takesArguments(0)),
-                                MemoryManagerShutdownAdvice.class.getName()))
+                                MemoryManagerShutdownAdvice.class.getName())
+                        .advice(named("releaseAll").and(takesArguments(Object.class)),
+                                ReleaseAllAdvice.class.getName()))
                 .type(named(SLOT_TABLE))
                 .transform(new AgentBuilder.Transformer.ForAdvice()
                         .include(agentLoader)

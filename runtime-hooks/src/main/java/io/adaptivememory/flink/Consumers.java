@@ -15,6 +15,12 @@ final class Consumers {
      */
     static final int TABLE_MINIMUM_PAGES = 128;
 
+    /**
+     * An earmark this old in a slot whose task just ended and that holds no page is stale: a
+     * consumer allocates within milliseconds of planning.
+     */
+    static final long STALE_EARMARK_NANOS = 500_000_000L;
+
     /** A lazy consumer's first chunk under a lending policy: 1 MiB instead of Flink's 16 MiB. */
     static final long FIRST_CHUNK_BYTES = 1 << 20;
 

@@ -78,6 +78,23 @@ public final class FlinkHooks {
         }
     }
 
+    /**
+     * {@code MemoryManager.releaseAll(owner)} returned: a task ended. If its slot now holds no
+     * page, what is still earmarked there belongs to plans nobody will allocate any more (the
+     * next stage plans anew), so it goes back to the pool at once rather than after the TTL.
+     */
+    public static void onOwnerReleased(Object budget) {
+        Governed g = AgentRuntime.governed(budget);
+        if (g == null) {
+            return;
+        }
+        try {
+            g.pool.expireEarmark(g.slot, System.nanoTime(), Consumers.STALE_EARMARK_NANOS);
+        } catch (Throwable t) {
+            FailOpen.report("release-all", t);
+        }
+    }
+
     /** {@code MemoryManager.shutdown} returned: the slot is freed; its memory goes back to the pool. */
     public static void onMemoryManagerShutdown(Object budget) {
         AgentRuntime rt = AgentRuntime.current();
