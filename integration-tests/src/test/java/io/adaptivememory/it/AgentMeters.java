@@ -99,4 +99,26 @@ final class AgentMeters {
     }
 
     static final long SLOT_BYTES = EmbeddedCluster.SLOT_BYTES;
+
+    /** The borrower's reserved bytes once they exceed its share and stay put for a second. */
+    static long awaitStableLoan(Prometheus prometheus) throws InterruptedException {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        long last = -1;
+        int stable = 0;
+        while (System.nanoTime() < deadline) {
+            long now = hottestSlotReserved(scrape(prometheus));
+            stable = now > SLOT_BYTES && now == last ? stable + 1 : 0;
+            if (stable >= 5) {
+                return now;
+            }
+            last = now;
+            Thread.sleep(200);
+        }
+        throw new AssertionError("the borrower never held more than its share; last " + last);
+    }
+
+    /** The most any slot reserves in this snapshot. */
+    static long hottestSlotReserved(Snapshot s) {
+        return s.bySlot(SLOT_RESERVED).values().stream().mapToLong(Long::longValue).max().orElse(0);
+    }
 }

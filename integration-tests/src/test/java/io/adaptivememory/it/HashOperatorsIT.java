@@ -277,7 +277,7 @@ class HashOperatorsIT {
             c = cluster("adaptive");
             before = AgentMeters.scrape(prometheus);
             borrower = BORROWER.start(c.batchTableEnvironment(AgentMeters.noRestart(HeldSortJob.options())));
-            loan = awaitStableLoan();
+            loan = AgentMeters.awaitStableLoan(prometheus);
             unclaimed = (long) AgentMeters.scrape(prometheus).get(POOL_UNCLAIMED);
             System.out.printf("HashOperatorsIT: the borrower holds %d MiB; %d MiB unclaimed%n", mib(loan), mib(unclaimed));
         }
@@ -346,12 +346,12 @@ class HashOperatorsIT {
         /** Runs a lender job once the previous one has left nothing but the loan in the pool. */
         Run lenderRun(String name, Callable<Map<Long, String>> lender) throws Exception {
             AgentMeters.Snapshot quiet = awaitOnlyTheLoan(loan);
-            assertEquals(loan, hottestSlotReserved(quiet), "the loan is out when the lender starts");
+            assertEquals(loan, AgentMeters.hottestSlotReserved(quiet), "the loan is out when the lender starts");
             long free = (long) quiet.get(POOL_UNCLAIMED);
             assertTrue(free + EmbeddedCluster.SLOTS * FLOOR < EmbeddedCluster.SLOTS * SLOT_BYTES,
                     "precondition: the lender slots cannot all have their share (" + mib(free) + " MiB unclaimed)");
             Run r = run(name + " (adaptive, " + mib(loan) + " MiB on loan, " + mib(free) + " MiB unclaimed)", lender);
-            assertEquals(loan, hottestSlotReserved(AgentMeters.scrape(prometheus)),
+            assertEquals(loan, AgentMeters.hottestSlotReserved(AgentMeters.scrape(prometheus)),
                     "the loan was still out when the lender finished, so during its whole run");
             return r;
         }
@@ -431,27 +431,6 @@ class HashOperatorsIT {
                 name, millis, result.size(), mib(r.delta(SPILLED)), r.delta(PAGES_DENIED), r.delta(SHORTFALLS),
                 mib(r.delta(SHORTFALL_BYTES)), r.delta(RECLAIM_WAITS), r.delta(FAILOPEN), peaksInMib(peaks));
         return r;
-    }
-
-    /** The borrower's reserved bytes once they exceed its share and stay put for a second. */
-    static long awaitStableLoan() throws InterruptedException {
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        long last = -1;
-        int stable = 0;
-        while (System.nanoTime() < deadline) {
-            long now = hottestSlotReserved(AgentMeters.scrape(prometheus));
-            stable = now > SLOT_BYTES && now == last ? stable + 1 : 0;
-            if (stable >= 5) {
-                return now;
-            }
-            last = now;
-            Thread.sleep(200);
-        }
-        throw new AssertionError("the borrower never held more than its share; last " + last);
-    }
-
-    static long hottestSlotReserved(AgentMeters.Snapshot s) {
-        return s.bySlot(SLOT_RESERVED).values().stream().mapToLong(Long::longValue).max().orElse(0);
     }
 
     static String peaksInMib(SlotPeaks peaks) {

@@ -114,12 +114,12 @@ class ReclaimIT {
         long lenderMillis;
         try (peaks; HeldSortJob.Held borrower = BORROWER.start(cluster.batchTableEnvironment(
                 AgentMeters.noRestart(HeldSortJob.options())))) {
-            loan = awaitStableLoan();
+            loan = AgentMeters.awaitStableLoan(prometheus);
             unclaimed = (long) AgentMeters.scrape(prometheus).get(POOL_UNCLAIMED);
             long start = System.nanoTime();
             lender.call();
             lenderMillis = (System.nanoTime() - start) / 1_000_000;
-            loanAfter = hottestSlotReserved(AgentMeters.scrape(prometheus));
+            loanAfter = AgentMeters.hottestSlotReserved(AgentMeters.scrape(prometheus));
             assertArrayEquals(borrowerExpected, borrower.drain(), name + ": borrower result");
         }
         AgentMeters.Snapshot drained = AgentMeters.awaitEmptyPool(prometheus);
@@ -132,27 +132,6 @@ class ReclaimIT {
                 o.delta(PAGES_DENIED), mib(o.delta(SPILLED)), peaks.peakReservedBySlot(),
                 mib(peaks.peakPoolReserved()), mib(peaks.poolTotal()));
         return o;
-    }
-
-    /** The borrower's reserved bytes once they exceed its share and stay put for a second. */
-    static long awaitStableLoan() throws InterruptedException {
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        long last = -1;
-        int stable = 0;
-        while (System.nanoTime() < deadline) {
-            long now = hottestSlotReserved(AgentMeters.scrape(prometheus));
-            stable = now > SLOT_BYTES && now == last ? stable + 1 : 0;
-            if (stable >= 5) {
-                return now;
-            }
-            last = now;
-            Thread.sleep(200);
-        }
-        throw new AssertionError("the borrower never held more than its share; last " + last);
-    }
-
-    static long hottestSlotReserved(AgentMeters.Snapshot s) {
-        return s.bySlot(SLOT_RESERVED).values().stream().mapToLong(Long::longValue).max().orElse(0);
     }
 
     /** What every case asserts besides its own meters. */
@@ -199,7 +178,10 @@ class ReclaimIT {
         assertTrue(o.delta(SHORTFALLS) >= 1, "lazy lenders short of their share are counted");
         assertTrue(o.delta(PAGES_DENIED) > 0, "lazy lenders were refused growth");
         assertTrue(o.delta(SPILLED) > 0, "and spilled");
-        assertEquals(0.0, o.delta(RECLAIM_WAITS), "a lazy lender's first page comes from its floor: no wait");
+        // A sort operator's plan is earmarked before its sorter is built and gives it back, so a
+        // lender may wait for lent memory once, at open: at most one wait per lender slot.
+        assertTrue(o.delta(RECLAIM_WAITS) <= LENDER_SLOTS,
+                "at most one wait per lender slot, counted " + o.delta(RECLAIM_WAITS));
     }
 
     @Test
