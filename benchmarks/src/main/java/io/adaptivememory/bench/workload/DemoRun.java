@@ -38,7 +38,7 @@ public final class DemoRun {
                     "slot " + slot + " peak reserved (share " + mib(EmbeddedCluster.SLOT_BYTES) + ")",
                     mib(a.slotPeakBytes().getOrDefault(slot, 0L)), mib(b.slotPeakBytes().getOrDefault(slot, 0L))));
         }
-        out.append(String.format(Locale.ROOT, row, "TaskManager peak reserved (of " + mib(a.poolTotalBytes()) + ")",
+        out.append(String.format(Locale.ROOT, row, "TaskManager reserved, sampled peak (of " + mib(a.poolTotalBytes()) + ")",
                 mib(a.poolPeakBytes()), mib(b.poolPeakBytes())));
         out.append(String.format(Locale.ROOT, row, "result checksum", checksum(a.result()), checksum(b.result())));
         out.append(String.format(Locale.ROOT, row, "result equals expected",
