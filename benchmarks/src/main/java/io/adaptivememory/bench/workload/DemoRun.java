@@ -29,7 +29,7 @@ public final class DemoRun {
 
     static String table(SkewedRun.Outcome a, SkewedRun.Outcome b, Map<Long, String> expected) {
         StringBuilder out = new StringBuilder();
-        String row = "%-44s %14s %14s%n";
+        String row = "%-52s %14s %14s%n";
         out.append(String.format(Locale.ROOT, row, "", a.policy(), b.policy()));
         out.append(String.format(Locale.ROOT, row, "wall time", seconds(a.wallMillis()), seconds(b.wallMillis())));
         out.append(String.format(Locale.ROOT, row, "spilled to disk", mib(a.spilledBytes()), mib(b.spilledBytes())));
