@@ -26,7 +26,6 @@ public final class Controller implements AutoCloseable {
     private volatile TaskManagerPool[] pools = new TaskManagerPool[0];
     private volatile boolean running = true;
     private final Thread thread;
-    private volatile long ticks;
 
     public Controller(long intervalNanos, long earmarkTtlNanos, Consumer<Throwable> onFailure) {
         this.intervalNanos = intervalNanos;
@@ -55,11 +54,6 @@ public final class Controller implements AutoCloseable {
                 pool.expireEarmark(slot, nowNanos, earmarkTtlNanos);
             }
         }
-        ticks++;
-    }
-
-    public long ticks() {
-        return ticks;
     }
 
     private void run() {

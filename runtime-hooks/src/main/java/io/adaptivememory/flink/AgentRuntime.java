@@ -89,10 +89,6 @@ public final class AgentRuntime implements AutoCloseable {
         return metrics;
     }
 
-    public Controller controller() {
-        return controller;
-    }
-
     /** The pools of the TaskManagers in this JVM, for diagnostics and tests. */
     public synchronized TaskManagerPool[] pools() {
         return pools.values().toArray(new TaskManagerPool[0]);

@@ -64,14 +64,6 @@ public final class SlotAccount {
         return index;
     }
 
-    public String jobId() {
-        return jobId;
-    }
-
-    public String allocationId() {
-        return allocationId;
-    }
-
     /** Flink's static share for this slot: what it would get without the agent. */
     public long guaranteeBytes() {
         return guaranteeBytes;
@@ -139,6 +131,6 @@ public final class SlotAccount {
 
     @Override
     public String toString() {
-        return "slot " + index + " (job " + jobId + ")";
+        return "slot " + index + " (job " + jobId + ", allocation " + allocationId + ")";
     }
 }
