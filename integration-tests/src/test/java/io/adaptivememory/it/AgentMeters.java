@@ -1,7 +1,7 @@
 package io.adaptivememory.it;
 
-import io.adaptivememory.bench.workload.EmbeddedCluster;
-import io.adaptivememory.bench.workload.Prometheus;
+import io.adaptivememory.bench.cluster.EmbeddedCluster;
+import io.adaptivememory.bench.cluster.Prometheus;
 
 import java.time.Duration;
 import java.util.List;

@@ -1,10 +1,10 @@
 package io.adaptivememory.it;
 
-import io.adaptivememory.bench.workload.EmbeddedCluster;
+import io.adaptivememory.bench.cluster.EmbeddedCluster;
 import io.adaptivememory.bench.workload.HashAggJob;
 import io.adaptivememory.bench.workload.HashJoinJob;
 import io.adaptivememory.bench.workload.HeldSortJob;
-import io.adaptivememory.bench.workload.Prometheus;
+import io.adaptivememory.bench.cluster.Prometheus;
 import io.adaptivememory.bench.workload.SkewedSortThenHashAggJob;
 import io.adaptivememory.bench.workload.SlotPeaks;
 import io.adaptivememory.bench.workload.SqlGroups;

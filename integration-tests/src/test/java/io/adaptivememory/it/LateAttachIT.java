@@ -1,9 +1,9 @@
 package io.adaptivememory.it;
 
 import io.adaptivememory.bench.workload.BalancedSqlSortJob;
-import io.adaptivememory.bench.workload.EmbeddedCluster;
+import io.adaptivememory.bench.cluster.EmbeddedCluster;
 import io.adaptivememory.bench.workload.HeldSortJob;
-import io.adaptivememory.bench.workload.Prometheus;
+import io.adaptivememory.bench.cluster.Prometheus;
 import io.adaptivememory.bench.workload.SkewedDataStreamSortJob;
 import io.adaptivememory.bench.workload.SkewedSqlJob;
 import io.adaptivememory.bench.workload.SlotPeaks;

@@ -1,5 +1,7 @@
 package io.adaptivememory.bench.workload;
 
+import io.adaptivememory.bench.cluster.EmbeddedCluster;
+
 import org.apache.flink.table.api.TableEnvironment;
 
 import java.util.Map;

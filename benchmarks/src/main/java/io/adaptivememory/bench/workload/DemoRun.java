@@ -1,5 +1,9 @@
 package io.adaptivememory.bench.workload;
 
+import io.adaptivememory.bench.cluster.Prometheus;
+
+import io.adaptivememory.bench.cluster.EmbeddedCluster;
+
 import java.util.Locale;
 import java.util.Map;
 

@@ -1,5 +1,7 @@
 package io.adaptivememory.bench.workload;
 
+import io.adaptivememory.bench.cluster.EmbeddedCluster;
+
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.functions.ReduceFunction;
 import org.apache.flink.api.java.functions.KeySelector;

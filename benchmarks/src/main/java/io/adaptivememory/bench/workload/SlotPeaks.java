@@ -1,5 +1,7 @@
 package io.adaptivememory.bench.workload;
 
+import io.adaptivememory.bench.cluster.Prometheus;
+
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;

@@ -1,4 +1,4 @@
-package io.adaptivememory.bench.workload;
+package io.adaptivememory.bench.cluster;
 
 import java.io.IOException;
 import java.net.URI;

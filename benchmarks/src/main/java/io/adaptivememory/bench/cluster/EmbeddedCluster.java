@@ -1,10 +1,8 @@
-package io.adaptivememory.bench.workload;
+package io.adaptivememory.bench.cluster;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
-import org.apache.flink.table.api.EnvironmentSettings;
-import org.apache.flink.table.api.TableEnvironment;
 
 import java.net.URI;
 import java.util.HashMap;
@@ -15,7 +13,7 @@ import java.util.Map;
  * and 256 MiB of managed memory (64 MiB per slot), jobs submitted over its REST endpoint.
  * The agent attached to this JVM governs its TaskManager with the policy chosen at start.
  */
-public final class EmbeddedCluster implements AutoCloseable {
+public final class EmbeddedCluster implements SessionCluster {
 
     public static final int SLOTS = 4;
     public static final long MANAGED_BYTES = 256L << 20;
@@ -79,7 +77,7 @@ public final class EmbeddedCluster implements AutoCloseable {
         return slots * SLOT_BYTES;
     }
 
-    /** Client-side configuration that submits to this cluster. */
+    @Override
     public Map<String, String> clientConfig() {
         Map<String, String> conf = new HashMap<>();
         conf.put("execution.target", "remote");
@@ -88,14 +86,6 @@ public final class EmbeddedCluster implements AutoCloseable {
         conf.put("parallelism.default", String.valueOf(SLOTS));
         conf.put("execution.batch.adaptive.auto-parallelism.enabled", "false");
         return conf;
-    }
-
-    public TableEnvironment batchTableEnvironment(Map<String, String> options) {
-        Map<String, String> conf = clientConfig();
-        conf.putAll(options);
-        TableEnvironment env = TableEnvironment.create(
-                EnvironmentSettings.newInstance().inBatchMode().withConfiguration(Configuration.fromMap(conf)).build());
-        return env;
     }
 
     @Override

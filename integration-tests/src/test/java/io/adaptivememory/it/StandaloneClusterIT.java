@@ -1,0 +1,142 @@
+package io.adaptivememory.it;
+
+import io.adaptivememory.bench.cluster.Prometheus;
+import io.adaptivememory.bench.cluster.StandaloneCluster;
+import io.adaptivememory.bench.workload.SkewedSqlJob;
+import io.adaptivememory.bench.workload.SlotPeaks;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static io.adaptivememory.it.AgentMeters.FAILOPEN;
+import static io.adaptivememory.it.AgentMeters.POOL_EARMARKED;
+import static io.adaptivememory.it.AgentMeters.POOL_RESERVED;
+import static io.adaptivememory.it.AgentMeters.POOL_TOTAL;
+import static io.adaptivememory.it.AgentMeters.SLOT_BYTES;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The agent on real TaskManager JVMs: a standalone session cluster (a JobManager JVM and two
+ * TaskManager JVMs of 4 slots x 64 MiB, started from the Maven class path) with
+ * {@code -javaagent:adaptive-memory-agent.jar} on each TaskManager's command line, exactly as an
+ * operator passes it. Jobs are submitted over REST; the agents are observed only through each
+ * TaskManager's own log file and Prometheus endpoint.
+ */
+class StandaloneClusterIT {
+
+    static final long ROWS = 1_500_000;
+    static final int TASK_MANAGERS = 2;
+    static final String AGENT_JAR = System.getProperty("agent.jar");
+    static final long TM_MANAGED_BYTES = StandaloneCluster.SLOTS_PER_TASK_MANAGER * SLOT_BYTES;
+
+    static Map<Long, String> expected;
+
+    @BeforeAll
+    static void computeExpected() {
+        expected = new SkewedSqlJob(ROWS).expected();
+    }
+
+    /** The skewed job spread over all 8 slots of both TaskManagers. */
+    static Map<Long, String> runSkewedJob(StandaloneCluster cluster) throws Exception {
+        Map<String, String> options = new HashMap<>(SkewedSqlJob.OPTIONS);
+        options.put("table.exec.resource.default-parallelism", String.valueOf(cluster.slots()));
+        return new SkewedSqlJob(ROWS).run(cluster.batchTableEnvironment(AgentMeters.noRestart(options)));
+    }
+
+    static Path workDir(String name) {
+        return Path.of("target", "standalone", name);
+    }
+
+    /**
+     * Two TaskManagers, one job spanning both: identical results with and without the agents;
+     * each agent governs its own TaskManager (its own 256 MiB pool, its own endpoint scraped during
+     * the run), the hot slot borrows within its TaskManager only, and both pools are empty after.
+     */
+    @Test
+    @Timeout(600)
+    void twoTaskManagers_oneJob_sameResultWithAndWithoutAgents_eachAgentGovernsItsOwn() throws Exception {
+        Map<Long, String> withoutAgents;
+        try (StandaloneCluster plain = StandaloneCluster.builder()
+                .taskManagers(TASK_MANAGERS).workDir(workDir("without-agent")).start()) {
+            withoutAgents = runSkewedJob(plain);
+        }
+        assertEquals(expected, withoutAgents, "the job's result on Flink alone");
+
+        try (StandaloneCluster cluster = StandaloneCluster.builder()
+                .taskManagers(TASK_MANAGERS)
+                .agent(AGENT_JAR, Map.of())
+                .workDir(workDir("with-agent"))
+                .start()) {
+            List<SlotPeaks> peaks = new ArrayList<>();
+            for (StandaloneCluster.TaskManager tm : cluster.taskManagers()) {
+                peaks.add(new SlotPeaks(tm.agentPrometheus()));
+            }
+            Map<Long, String> withAgents;
+            try {
+                withAgents = runSkewedJob(cluster);
+            } finally {
+                for (SlotPeaks p : peaks) {
+                    p.close();
+                }
+            }
+            assertEquals(withoutAgents, withAgents, "the same result with the agents as without");
+
+            long hottest = 0;
+            for (int i = 0; i < TASK_MANAGERS; i++) {
+                StandaloneCluster.TaskManager tm = cluster.taskManagers().get(i);
+                SlotPeaks p = peaks.get(i);
+                System.out.printf("StandaloneClusterIT %s: pool %d MiB, sampled peak %d MiB, slot peaks %s%n",
+                        tm.resourceId(), p.poolTotal() >> 20, p.peakPoolReserved() >> 20, p.peakReservedBySlot());
+                String log = tm.log();
+                assertTrue(log.contains("Flink Adaptive Memory") && log.contains("active (premain) on Flink")
+                                && log.contains("policy adaptive; settings"),
+                        tm.resourceId() + "'s log file has the agent's start-up line:\n" + log);
+                assertEquals(TM_MANAGED_BYTES, p.poolTotal(), tm.resourceId() + " governs its own 256 MiB");
+                assertTrue(p.peakPoolReserved() <= TM_MANAGED_BYTES, tm.resourceId() + " never above its total");
+                assertFalse(p.peakReservedBySlot().isEmpty(), "the job ran slots on " + tm.resourceId());
+                hottest = Math.max(hottest, p.hottestSlotPeak());
+
+                AgentMeters.Snapshot after = AgentMeters.awaitEmptyPool(tm.agentPrometheus());
+                assertEquals(0, after.get(POOL_RESERVED), tm.resourceId() + ": every page back");
+                assertEquals(0, after.get(POOL_EARMARKED), tm.resourceId() + ": every earmark back");
+                assertEquals(TM_MANAGED_BYTES, after.get(POOL_TOTAL), tm.resourceId() + "'s total");
+                assertEquals(0, after.get(FAILOPEN), tm.resourceId() + ": no internal failure");
+            }
+            assertTrue(hottest > SLOT_BYTES, "the hot slot borrowed within its TaskManager: " + hottest);
+        }
+    }
+
+    /** {@code -Dadaptive.memory.enabled=false}: the agent says so in the log and does nothing. */
+    @Test
+    @Timeout(300)
+    void disabled_isANoOpOnARealTaskManager() throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        try (StandaloneCluster cluster = StandaloneCluster.builder()
+                .agent(AGENT_JAR, Map.of("adaptive.memory.enabled", "false",
+                        "adaptive.memory.metrics.prometheus.port", String.valueOf(port)))
+                .workDir(workDir("disabled"))
+                .start()) {
+            SkewedSqlJob job = new SkewedSqlJob(300_000);
+            assertEquals(job.expected(), job.run(cluster.batchTableEnvironment(AgentMeters.noRestart(SkewedSqlJob.OPTIONS))),
+                    "Flink alone gives the exact result");
+            String log = cluster.taskManagers().get(0).log();
+            assertTrue(log.contains("is disabled (adaptive.memory.enabled=false)"), log);
+            assertFalse(log.contains("governs this TaskManager"), "no pool was opened:\n" + log);
+            assertThrows(IllegalStateException.class, () -> new Prometheus(port).scrape(),
+                    "a disabled agent opens no port");
+        }
+    }
+}
