@@ -15,6 +15,7 @@ import io.adaptivememory.agent.advice.SlotTableCloseAdvice;
 import io.adaptivememory.agent.advice.SlotTableConstructorAdvice;
 import io.adaptivememory.agent.advice.SorterConstructorAdvice;
 import io.adaptivememory.agent.advice.SpillChannelDeleteAdvice;
+import io.adaptivememory.agent.advice.TaskExecutorConstructorAdvice;
 
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
@@ -55,6 +56,9 @@ final class FlinkInstrumentation {
     static final String LAZY_POOL = "org.apache.flink.table.runtime.util.LazyMemorySegmentPool";
     static final String TABLE_OPERATORS = "org.apache.flink.table.runtime.operators.";
     static final String SORTER = "org.apache.flink.table.runtime.operators.sort.BinaryExternalSorter";
+    static final String TASK_EXECUTOR = "org.apache.flink.runtime.taskexecutor.TaskExecutor";
+    static final String TASK_MANAGER_SERVICES = "org.apache.flink.runtime.taskexecutor.TaskManagerServices";
+    static final String TASK_MANAGER_METRIC_GROUP = "org.apache.flink.runtime.metrics.groups.TaskManagerMetricGroup";
     static final String FILE_CHANNEL = "org.apache.flink.runtime.io.disk.iomanager.AbstractFileIOChannel";
 
     private final Set<String> transformed = ConcurrentHashMap.newKeySet();
@@ -104,6 +108,14 @@ final class FlinkInstrumentation {
                                 AllocateSlotAdvice.class.getName())
                         .advice(named("closeAsync").and(takesArguments(0)),
                                 SlotTableCloseAdvice.class.getName()))
+                .type(named(TASK_EXECUTOR))
+                .transform(new AgentBuilder.Transformer.ForAdvice()
+                        .include(agentLoader)
+                        .advice(isConstructor()
+                                        .and(takesArguments(12))
+                                        .and(takesArgument(3, named(TASK_MANAGER_SERVICES)))
+                                        .and(takesArgument(6, named(TASK_MANAGER_METRIC_GROUP))),
+                                TaskExecutorConstructorAdvice.class.getName()))
                 .type(named(LAZY_POOL))
                 .transform(new AgentBuilder.Transformer.ForAdvice()
                         .include(agentLoader)

@@ -75,17 +75,23 @@ class StandaloneClusterIT {
         try (StandaloneCluster cluster = StandaloneCluster.builder()
                 .taskManagers(TASK_MANAGERS)
                 .agent(AGENT_JAR, Map.of())
+                .flinkPrometheusReporter()
                 .workDir(workDir("with-agent"))
                 .start()) {
             List<SlotPeaks> peaks = new ArrayList<>();
+            List<SlotPeaks> flinkPeaks = new ArrayList<>();
             for (StandaloneCluster.TaskManager tm : cluster.taskManagers()) {
                 peaks.add(new SlotPeaks(tm.agentPrometheus()));
+                flinkPeaks.add(new SlotPeaks(tm.flinkReporter(), SlotPeaks.FLINK_REPORTER));
             }
             Map<Long, String> withAgents;
             try {
                 withAgents = runSkewedJob(cluster);
             } finally {
                 for (SlotPeaks p : peaks) {
+                    p.close();
+                }
+                for (SlotPeaks p : flinkPeaks) {
                     p.close();
                 }
             }
@@ -111,9 +117,55 @@ class StandaloneClusterIT {
                 assertEquals(0, after.get(POOL_EARMARKED), tm.resourceId() + ": every earmark back");
                 assertEquals(TM_MANAGED_BYTES, after.get(POOL_TOTAL), tm.resourceId() + "'s total");
                 assertEquals(0, after.get(FAILOPEN), tm.resourceId() + ": no internal failure");
+                assertFlinkMetrics(cluster, tm, p, flinkPeaks.get(i));
             }
             assertTrue(hottest > SLOT_BYTES, "the hot slot borrowed within its TaskManager: " + hottest);
         }
+    }
+
+    /**
+     * The agent's meters in the TaskManager's own Flink metric group: Flink's REST API (what its
+     * web UI shows) lists them with the agent's values, and Flink's Prometheus reporter, sampled
+     * during the run like the agent's endpoint, saw the same memory. Slot gauges in Flink's group
+     * read 0 once the job's slots are freed (Flink cannot unregister a single metric).
+     */
+    static void assertFlinkMetrics(StandaloneCluster cluster, StandaloneCluster.TaskManager tm, SlotPeaks agent,
+            SlotPeaks flink) throws Exception {
+        Map<String, String> ui = awaitRestMetrics(cluster, tm);
+        AgentMeters.Snapshot now = AgentMeters.scrape(tm.agentPrometheus());
+        assertEquals(String.valueOf(TM_MANAGED_BYTES), ui.get("adaptive.memory.pool.total"), "web UI: " + ui);
+        assertEquals(String.valueOf((long) now.get(AgentMeters.LOANS)), ui.get("adaptive.memory.loans"),
+                "web UI and agent endpoint agree on loans");
+        assertEquals("0", ui.get("adaptive.memory.failopen"), "web UI: " + ui);
+        for (int slot = 0; slot < StandaloneCluster.SLOTS_PER_TASK_MANAGER; slot++) {
+            for (String meter : List.of("guarantee", "floor", "reserved", "reservedPeak", "earmarked", "entitlement",
+                    "borrowed", "lent")) {
+                String name = "adaptive.memory.slot." + slot + "." + meter;
+                assertEquals("0", ui.get(name), "web UI lists " + name + ", 0 with the slot freed: " + ui);
+            }
+        }
+
+        assertEquals(TM_MANAGED_BYTES, flink.poolTotal(), "Flink's Prometheus reporter exported the pool total");
+        assertEquals(agent.peakReservedBySlot().keySet(), flink.peakReservedBySlot().keySet(),
+                "Flink's reporter exported every slot the agent's endpoint did");
+        assertTrue(flink.hottestSlotPeak() > 0, "Flink's reporter saw the slots' memory: " + flink.peakReservedBySlot());
+        assertEquals(agent.hottestSlotPeak() > SLOT_BYTES, flink.hottestSlotPeak() > SLOT_BYTES,
+                "both endpoints show whether a slot borrowed: agent " + agent.peakReservedBySlot() + ", Flink "
+                        + flink.peakReservedBySlot());
+    }
+
+    static Map<String, String> awaitRestMetrics(StandaloneCluster cluster, StandaloneCluster.TaskManager tm)
+            throws Exception {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        Map<String, String> ui = Map.of();
+        while (System.nanoTime() < deadline) {
+            ui = cluster.rest().taskManagerMetrics(tm.resourceId(), "adaptive.memory.");
+            if (ui.containsKey("adaptive.memory.slot.3.guarantee")) {
+                return ui;
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError(tm.resourceId() + ": Flink's REST API never listed the agent's meters: " + ui);
     }
 
     /** {@code -Dadaptive.memory.enabled=false}: the agent says so in the log and does nothing. */

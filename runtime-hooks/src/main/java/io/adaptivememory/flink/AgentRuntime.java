@@ -9,7 +9,9 @@ import io.adaptivememory.pool.TaskManagerPool;
 
 import org.apache.flink.runtime.clusterframework.types.AllocationID;
 import org.apache.flink.runtime.clusterframework.types.ResourceProfile;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.memory.MemoryManager;
+import org.apache.flink.runtime.taskexecutor.TaskManagerServices;
 import org.apache.flink.runtime.taskexecutor.slot.TaskSlotTable;
 
 import org.slf4j.Logger;
@@ -215,6 +217,17 @@ public final class AgentRuntime implements AutoCloseable {
         }
         LOG.debug("pool {}: {} freed (peak reserved {} bytes of {} guaranteed)",
                 g.pool.id(), g.slot, g.slot.peakReservedBytes(), g.slot.guaranteeBytes());
+    }
+
+    void bindFlinkMetricGroup(Object taskManagerServices, Object taskManagerMetricGroup) {
+        Object table = ((TaskManagerServices) taskManagerServices).getTaskSlotTable();
+        TaskManagerPool pool;
+        synchronized (this) {
+            pool = pools.get(table);
+        }
+        if (pool != null) {
+            metrics.bindFlinkMetricGroup(pool, (MetricGroup) taskManagerMetricGroup);
+        }
     }
 
     synchronized void closePool(Object table) {

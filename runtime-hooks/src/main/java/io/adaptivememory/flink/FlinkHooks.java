@@ -65,6 +65,23 @@ public final class FlinkHooks {
         }
     }
 
+    /**
+     * {@code TaskExecutor} was constructed: the agent's meters also go into its TaskManager metric
+     * group, so they show in Flink's web UI and reach the cluster's metric reporters.
+     */
+    public static void onTaskExecutorCreated(Object taskManagerServices, Object taskManagerMetricGroup) {
+        AgentRuntime rt = AgentRuntime.current();
+        if (rt == null) {
+            return;
+        }
+        try {
+            FailOpen.checkInjected("task-executor");
+            rt.bindFlinkMetricGroup(taskManagerServices, taskManagerMetricGroup);
+        } catch (Throwable t) {
+            FailOpen.report("task-executor", t);
+        }
+    }
+
     /** {@code TaskSlotTableImpl.closeAsync}: the TaskManager is shutting down. */
     public static void onTaskSlotTableClosed(Object table) {
         AgentRuntime rt = AgentRuntime.current();

@@ -1,7 +1,6 @@
 package io.adaptivememory.metrics;
 
 import io.adaptivememory.config.Settings;
-import io.adaptivememory.flink.FailOpen;
 import io.adaptivememory.flink.SpillAccounting;
 import io.adaptivememory.pool.SlotAccount;
 import io.adaptivememory.pool.TaskManagerPool;
@@ -15,6 +14,8 @@ import io.micrometer.core.instrument.Clock;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
+import org.apache.flink.metrics.MetricGroup;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +26,9 @@ import java.util.Map;
  * The agent's meters and where they are exported: a Prometheus endpoint when
  * {@code adaptive.memory.metrics.prometheus.port} is set, JMX when
  * {@code adaptive.memory.metrics.jmx.enabled=true}. Pool and slot meters come and go with
- * TaskManagers and slot allocations (see {@link PoolMeters}); docs/METRICS.md lists them all.
+ * TaskManagers and slot allocations (see {@link PoolMeters}); the same meters also go into the
+ * TaskManager's Flink metric group when the agent sees it created (see
+ * {@link FlinkMetricGroupMeters}). docs/METRICS.md lists them all.
  */
 public final class AdaptiveMemoryMetrics implements AutoCloseable {
 
@@ -33,14 +36,18 @@ public final class AdaptiveMemoryMetrics implements AutoCloseable {
 
     private final CompositeMeterRegistry registry = new CompositeMeterRegistry();
     private final Map<TaskManagerPool, PoolMeters> pools = new IdentityHashMap<>();
+    private final Map<TaskManagerPool, FlinkMetricGroupMeters> flinkGroups = new IdentityHashMap<>();
+    private final SpillAccounting spill;
     private PrometheusEndpoint endpoint;
     private JmxMeterRegistry jmx;
 
-    private AdaptiveMemoryMetrics() {}
+    private AdaptiveMemoryMetrics(SpillAccounting spill) {
+        this.spill = spill;
+    }
 
     /** Creates the registries the settings ask for; a failing exporter is logged and left out. */
     public static AdaptiveMemoryMetrics start(Settings settings, SpillAccounting spill) {
-        AdaptiveMemoryMetrics m = new AdaptiveMemoryMetrics();
+        AdaptiveMemoryMetrics m = new AdaptiveMemoryMetrics(spill);
         if (settings.prometheusPort() >= 0) {
             try {
                 PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -60,17 +67,12 @@ public final class AdaptiveMemoryMetrics implements AutoCloseable {
             m.registry.add(m.jmx);
             LOG.info("Flink Adaptive Memory metrics: JMX domain 'metrics'");
         }
-        FunctionCounter.builder("adaptive.memory.failopen", FailOpen.class, c -> FailOpen.total())
-                .description("Internal failures of the agent; each made Flink behave as without the agent")
-                .register(m.registry);
-        FunctionCounter.builder("adaptive.memory.spilled", spill, SpillAccounting::spilledBytes)
-                .description("Bytes Flink's operators spilled to disk (sort runs, hash partitions)")
-                .baseUnit("bytes")
-                .register(m.registry);
-        FunctionCounter.builder("adaptive.memory.spill.files", spill, SpillAccounting::spilledFiles)
-                .description("Spill files Flink's operators wrote")
-                .baseUnit("files")
-                .register(m.registry);
+        for (MeterCatalog.GlobalMeter g : MeterCatalog.GLOBAL) {
+            FunctionCounter.builder(g.name(), spill, g.value())
+                    .description(g.description())
+                    .baseUnit(g.unit())
+                    .register(m.registry);
+        }
         return m;
     }
 
@@ -87,7 +89,22 @@ public final class AdaptiveMemoryMetrics implements AutoCloseable {
         pools.put(pool, new PoolMeters(registry, pool));
     }
 
+    /**
+     * Registers the pool's meters, and those of its slots from now on, in the TaskManager's Flink
+     * metric group as well.
+     */
+    public synchronized void bindFlinkMetricGroup(TaskManagerPool pool, MetricGroup taskManagerGroup) {
+        if (pools.containsKey(pool) && !flinkGroups.containsKey(pool)) {
+            FlinkMetricGroupMeters group = new FlinkMetricGroupMeters(pool, taskManagerGroup, spill);
+            for (SlotAccount slot : pool.slots()) {
+                group.bindSlot(slot);
+            }
+            flinkGroups.put(pool, group);
+        }
+    }
+
     public synchronized void unbindPool(TaskManagerPool pool) {
+        flinkGroups.remove(pool);
         PoolMeters meters = pools.remove(pool);
         if (meters != null) {
             meters.close();
@@ -98,6 +115,10 @@ public final class AdaptiveMemoryMetrics implements AutoCloseable {
         PoolMeters meters = pools.get(pool);
         if (meters != null) {
             meters.bindSlot(slot);
+        }
+        FlinkMetricGroupMeters group = flinkGroups.get(pool);
+        if (group != null) {
+            group.bindSlot(slot);
         }
     }
 

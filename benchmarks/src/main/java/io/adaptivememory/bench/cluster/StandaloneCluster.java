@@ -185,7 +185,8 @@ public final class StandaloneCluster implements SessionCluster {
                 reporterPort = freePort();
                 conf.put("metrics.reporter.prom.factory.class",
                         "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
-                conf.put("metrics.reporter.prom.port", String.valueOf(reporterPort));
+                // Quoted: Flink 1.20 reads reporter options as strings and ignores a YAML integer here.
+                conf.put("metrics.reporter.prom.port", "'" + reporterPort + "'");
                 conf.put("metrics.reporter.prom.interval", "1 s");
             }
             List<String> jvm = new ArrayList<>(List.of(

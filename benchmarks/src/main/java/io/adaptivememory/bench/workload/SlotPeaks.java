@@ -10,10 +10,24 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Samples the agent's per-slot meters while a job runs, the way a Prometheus server scraping the
  * TaskManager would, and keeps each slot's highest reserved bytes and the pool's highest total.
+ * The meters are read either from the agent's own endpoint or from Flink's Prometheus reporter
+ * (the agent's meters in the TaskManager's Flink metric group), named as each exports them.
  */
 public final class SlotPeaks implements AutoCloseable {
 
+    /** How an endpoint names the four meters read here. */
+    public record MeterNames(String slotReservedPeak, String slotGuarantee, String poolReserved, String poolTotal) {}
+
+    public static final MeterNames AGENT = new MeterNames(
+            "adaptive_memory_slot_reserved_peak_bytes", "adaptive_memory_slot_guarantee_bytes",
+            "adaptive_memory_pool_reserved_bytes", "adaptive_memory_pool_total_bytes");
+
+    public static final MeterNames FLINK_REPORTER = new MeterNames(
+            "flink_taskmanager_adaptive_memory_slot_reservedPeak", "flink_taskmanager_adaptive_memory_slot_guarantee",
+            "flink_taskmanager_adaptive_memory_pool_reserved", "flink_taskmanager_adaptive_memory_pool_total");
+
     private final Prometheus prometheus;
+    private final MeterNames names;
     private final Map<Integer, Long> peakReserved = new ConcurrentHashMap<>();
     private final Map<Integer, Long> guarantee = new ConcurrentHashMap<>();
     private volatile long peakPoolReserved;
@@ -22,7 +36,12 @@ public final class SlotPeaks implements AutoCloseable {
     private final Thread thread;
 
     public SlotPeaks(Prometheus prometheus) {
+        this(prometheus, AGENT);
+    }
+
+    public SlotPeaks(Prometheus prometheus, MeterNames names) {
         this.prometheus = prometheus;
+        this.names = names;
         this.thread = new Thread(this::loop, "slot-peak-sampler");
         this.thread.setDaemon(true);
         this.thread.start();
@@ -43,20 +62,15 @@ public final class SlotPeaks implements AutoCloseable {
         List<Prometheus.Sample> samples = prometheus.scrape();
         for (Prometheus.Sample s : samples) {
             String slot = s.label("slot");
-            switch (s.name()) {
-                case "adaptive_memory_slot_reserved_peak_bytes":
-                    peakReserved.merge(Integer.parseInt(slot), (long) s.value(), Math::max);
-                    break;
-                case "adaptive_memory_slot_guarantee_bytes":
-                    guarantee.put(Integer.parseInt(slot), (long) s.value());
-                    break;
-                case "adaptive_memory_pool_reserved_bytes":
-                    peakPoolReserved = Math.max(peakPoolReserved, (long) s.value());
-                    break;
-                case "adaptive_memory_pool_total_bytes":
-                    maxPoolTotal = Math.max(maxPoolTotal, (long) s.value());
-                    break;
-                default:
+            String name = s.name();
+            if (name.equals(names.slotReservedPeak())) {
+                peakReserved.merge(Integer.parseInt(slot), (long) s.value(), Math::max);
+            } else if (name.equals(names.slotGuarantee())) {
+                guarantee.put(Integer.parseInt(slot), (long) s.value());
+            } else if (name.equals(names.poolReserved())) {
+                peakPoolReserved = Math.max(peakPoolReserved, (long) s.value());
+            } else if (name.equals(names.poolTotal())) {
+                maxPoolTotal = Math.max(maxPoolTotal, (long) s.value());
             }
         }
     }
