@@ -24,11 +24,18 @@ class SkewedSqlJobIT {
         expected = new SkewedSqlJob(ROWS).expected();
     }
 
+    /** A fresh embedded cluster whose TaskManager (this JVM's agent) runs the policy. */
+    static SkewedRun.Outcome run(String policy, Prometheus prometheus) throws Exception {
+        try (EmbeddedCluster cluster = EmbeddedCluster.start(policy)) {
+            return SkewedRun.run(policy, cluster, prometheus, ROWS);
+        }
+    }
+
     @Test
     void adaptive_skewedSortAggregation_sameResultHotSlotBorrowsAndSpillsLess() throws Exception {
         Prometheus prometheus = Prometheus.ofAgent();
-        SkewedRun.Outcome fixed = SkewedRun.run("static", ROWS, prometheus);
-        SkewedRun.Outcome adaptive = SkewedRun.run("adaptive", ROWS, prometheus);
+        SkewedRun.Outcome fixed = run("static", prometheus);
+        SkewedRun.Outcome adaptive = run("adaptive", prometheus);
         for (SkewedRun.Outcome o : new SkewedRun.Outcome[] {fixed, adaptive}) {
             System.out.printf("%s: %d ms, spilled %d bytes, slot peaks %s, pool peak %d%n",
                     o.policy(), o.wallMillis(), o.spilledBytes(), o.slotPeakBytes(), o.poolPeakBytes());
