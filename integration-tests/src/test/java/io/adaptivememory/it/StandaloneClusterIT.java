@@ -9,11 +9,16 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static io.adaptivememory.it.AgentMeters.FAILOPEN;
 import static io.adaptivememory.it.AgentMeters.POOL_EARMARKED;
@@ -120,6 +125,7 @@ class StandaloneClusterIT {
                 assertFlinkMetrics(cluster, tm, p, flinkPeaks.get(i));
             }
             assertTrue(hottest > SLOT_BYTES, "the hot slot borrowed within its TaskManager: " + hottest);
+            assertDashboardMetersExist(peaks.get(0).seenNames());
         }
     }
 
@@ -152,6 +158,20 @@ class StandaloneClusterIT {
         assertEquals(agent.hottestSlotPeak() > SLOT_BYTES, flink.hottestSlotPeak() > SLOT_BYTES,
                 "both endpoints show whether a slot borrowed: agent " + agent.peakReservedBySlot() + ", Flink "
                         + flink.peakReservedBySlot());
+    }
+
+    /** Every series the shipped Grafana dashboard queries is one a real TaskManager's agent exports. */
+    static void assertDashboardMetersExist(Set<String> exported) throws Exception {
+        String dashboard = Files.readString(Path.of("..", "docs", "grafana-dashboard.json"));
+        Matcher m = Pattern.compile("adaptive_memory_[a-z_]+").matcher(dashboard);
+        Set<String> queried = new TreeSet<>();
+        while (m.find()) {
+            queried.add(m.group());
+        }
+        assertTrue(queried.size() >= 15, "the dashboard queries the agent's meters: " + queried);
+        Set<String> missing = new TreeSet<>(queried);
+        missing.removeAll(exported);
+        assertTrue(missing.isEmpty(), "the dashboard queries series no TaskManager exports: " + missing);
     }
 
     static Map<String, String> awaitRestMetrics(StandaloneCluster cluster, StandaloneCluster.TaskManager tm)

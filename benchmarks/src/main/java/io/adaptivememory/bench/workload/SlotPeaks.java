@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -37,11 +38,13 @@ public final class SlotPeaks implements AutoCloseable {
     private final MeterNames names;
     private final Map<Integer, Long> peakReserved = new ConcurrentHashMap<>();
     private final Map<Integer, Long> guarantee = new ConcurrentHashMap<>();
+    private final Set<String> seenNames = ConcurrentHashMap.newKeySet();
     private final List<Point> timeline = Collections.synchronizedList(new ArrayList<>());
     private final long startNanos = System.nanoTime();
     private volatile long peakPoolReserved;
     private volatile long maxPoolTotal;
     private volatile boolean running = true;
+    private volatile RuntimeException failure;
     private final Thread thread;
 
     public SlotPeaks(Prometheus prometheus) {
@@ -57,13 +60,15 @@ public final class SlotPeaks implements AutoCloseable {
     }
 
     private void loop() {
-        while (running) {
-            sample();
-            try {
+        try {
+            while (running) {
+                sample();
                 Thread.sleep(100);
-            } catch (InterruptedException e) {
-                return;
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            failure = e;
         }
     }
 
@@ -74,6 +79,7 @@ public final class SlotPeaks implements AutoCloseable {
         for (Prometheus.Sample s : samples) {
             String slot = s.label("slot");
             String name = s.name();
+            seenNames.add(name);
             if (name.equals(names.slotReserved())) {
                 reserved.put(Integer.parseInt(slot), (long) s.value());
             } else if (name.equals(names.slotReservedPeak())) {
@@ -87,6 +93,11 @@ public final class SlotPeaks implements AutoCloseable {
             }
         }
         timeline.add(new Point(millis, reserved));
+    }
+
+    /** The name of every series any scrape so far returned. */
+    public Set<String> seenNames() {
+        return Set.copyOf(seenNames);
     }
 
     /** Every sample so far, oldest first. */
@@ -116,11 +127,14 @@ public final class SlotPeaks implements AutoCloseable {
         return maxPoolTotal;
     }
 
+    /** Stops sampling after one last sample; fails if a scrape failed while sampling, as the peaks would be short. */
     @Override
     public void close() throws InterruptedException {
         running = false;
-        thread.interrupt();
         thread.join();
+        if (failure != null) {
+            throw new IllegalStateException("sampling " + prometheus.uri() + " failed", failure);
+        }
         sample();
     }
 }
