@@ -192,10 +192,8 @@ class StandaloneClusterIT {
     @Test
     @Timeout(300)
     void disabled_isANoOpOnARealTaskManager() throws Exception {
-        int port;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = LateAttachIT.freePort();
+        List<Long> pids = new ArrayList<>();
         try (StandaloneCluster cluster = StandaloneCluster.builder()
                 .agent(AGENT_JAR, Map.of("adaptive.memory.enabled", "false",
                         "adaptive.memory.metrics.prometheus.port", String.valueOf(port)))
@@ -209,6 +207,45 @@ class StandaloneClusterIT {
             assertFalse(log.contains("governs this TaskManager"), "no pool was opened:\n" + log);
             assertThrows(IllegalStateException.class, () -> new Prometheus(port).scrape(),
                     "a disabled agent opens no port");
+            pids.add(cluster.jobManager().pid());
+            cluster.taskManagers().forEach(tm -> pids.add(tm.pid()));
+        }
+        for (long pid : pids) {
+            assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false),
+                    "the harness stopped every JVM it started: " + pid + " is still alive");
+        }
+    }
+
+    /**
+     * {@code java -jar adaptive-memory-agent.jar attach <pid>} against a real TaskManager JVM that
+     * started without the agent: the slots of the job submitted after the attach are governed
+     * (the hot one borrows), the result is exact and the pool is empty afterwards.
+     */
+    @Test
+    @Timeout(300)
+    void lateAttach_toARunningTaskManagerJvm_governsTheSlotsAllocatedAfterIt() throws Exception {
+        int port = LateAttachIT.freePort();
+        try (StandaloneCluster cluster = StandaloneCluster.builder().workDir(workDir("late-attach")).start()) {
+            StandaloneCluster.TaskManager tm = cluster.taskManagers().get(0);
+            String attach = LateAttachIT.attach(tm.pid(), "metrics.prometheus.port=" + port);
+            assertTrue(attach.contains("attached to process " + tm.pid()), attach);
+            Prometheus prometheus = new Prometheus(port);
+            SlotPeaks peaks = new SlotPeaks(prometheus);
+            Map<Long, String> result;
+            try (peaks) {
+                result = new SkewedSqlJob(ROWS).run(
+                        cluster.batchTableEnvironment(AgentMeters.noRestart(SkewedSqlJob.OPTIONS)));
+            }
+            assertEquals(expected, result, "the exact result after a late attach");
+            String log = tm.log();
+            assertTrue(log.contains("active (attach) on Flink"), "the TaskManager's log has the attach line:\n" + log);
+            assertTrue(log.contains("governs this TaskManager's managed memory: " + TM_MANAGED_BYTES + " bytes"),
+                    "the pool spans the TaskManager:\n" + log);
+            assertTrue(peaks.hottestSlotPeak() > SLOT_BYTES,
+                    "the hot slot of the job after the attach borrowed: " + peaks.peakReservedBySlot());
+            AgentMeters.Snapshot after = AgentMeters.awaitEmptyPool(prometheus);
+            assertEquals(0, after.get(POOL_RESERVED), "every page back");
+            assertEquals(0, after.get(FAILOPEN), "no internal failure");
         }
     }
 }
