@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The test command (README): unit tests, the shaded agent, and the integration tests on a real
-# embedded Flink with the agent attached, first on Flink 2.x (the build's default), then on the
-# 1.20 LTS line.
+# The test command (README): unit tests, the shaded agent, and the integration tests on real Flink
+# (embedded MiniClusters and standalone TaskManager JVMs) with the agent attached, first on
+# Flink 2.x (the build's default), then on the 1.20 LTS line.
 set -euo pipefail
 cd "$(dirname "$0")"
 mvn -B -ntp install

@@ -69,8 +69,9 @@ final class AgentMeters {
         }
     }
 
+    /** A scrape of the newest pool (see {@link Prometheus#newestPool}) and the JVM-wide meters. */
     static Snapshot scrape(Prometheus prometheus) {
-        return new Snapshot(prometheus.scrape());
+        return new Snapshot(Prometheus.newestPool(prometheus.scrape()));
     }
 
     /**

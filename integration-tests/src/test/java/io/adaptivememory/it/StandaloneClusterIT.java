@@ -63,9 +63,28 @@ class StandaloneClusterIT {
     }
 
     /**
+     * A bad value for every agent property but the endpoint's port, as an operator might mistype
+     * them: each is reported in the TaskManager's log with the property, the value and what is
+     * allowed, and the TaskManager runs with the defaults.
+     */
+    static final Map<String, String> BAD_VALUES = Map.of(
+            "adaptive.memory.enabled", "yes",
+            "adaptive.memory.policy", "greedy",
+            "adaptive.memory.floor-fraction", "NaN",
+            "adaptive.memory.reserve-fraction", "-1",
+            "adaptive.memory.controller.interval", "0",
+            "adaptive.memory.reclaim-timeout", "2.5s",
+            "adaptive.memory.earmark-ttl", "99999999999999999999min",
+            "adaptive.memory.metrics.prometheus.host", "my host",
+            "adaptive.memory.metrics.jmx.enabled", "1",
+            "adaptive.memory.floor-fracton", "0.3");
+
+    /**
      * Two TaskManagers, one job spanning both: identical results with and without the agents;
      * each agent governs its own TaskManager (its own 256 MiB pool, its own endpoint scraped during
      * the run), the hot slot borrows within its TaskManager only, and both pools are empty after.
+     * The agents are started with {@link #BAD_VALUES}: every problem is in each TaskManager's log
+     * and the defaults apply.
      */
     @Test
     @Timeout(600)
@@ -79,7 +98,7 @@ class StandaloneClusterIT {
 
         try (StandaloneCluster cluster = StandaloneCluster.builder()
                 .taskManagers(TASK_MANAGERS)
-                .agent(AGENT_JAR, Map.of())
+                .agent(AGENT_JAR, BAD_VALUES)
                 .flinkPrometheusReporter()
                 .workDir(workDir("with-agent"))
                 .start()) {
@@ -112,6 +131,11 @@ class StandaloneClusterIT {
                 assertTrue(log.contains("Flink Adaptive Memory") && log.contains("active (premain) on Flink")
                                 && log.contains("policy adaptive; settings"),
                         tm.resourceId() + "'s log file has the agent's start-up line:\n" + log);
+                for (Map.Entry<String, String> bad : BAD_VALUES.entrySet()) {
+                    String problem = "Flink Adaptive Memory configuration: " + bad.getKey() + "='" + bad.getValue() + "' is ";
+                    assertTrue(log.contains(problem), tm.resourceId() + "'s log reports " + problem + "\n" + log);
+                }
+                assertTrue(log.contains("policy adaptive; settings adaptive.memory.enabled=true"), "defaults apply");
                 assertEquals(TM_MANAGED_BYTES, p.poolTotal(), tm.resourceId() + " governs its own 256 MiB");
                 assertTrue(p.peakPoolReserved() <= TM_MANAGED_BYTES, tm.resourceId() + " never above its total");
                 assertFalse(p.peakReservedBySlot().isEmpty(), "the job ran slots on " + tm.resourceId());

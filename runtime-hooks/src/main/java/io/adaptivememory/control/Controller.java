@@ -22,14 +22,21 @@ public final class Controller implements AutoCloseable {
 
     private final long intervalNanos;
     private final long earmarkTtlNanos;
+    private final Runnable beforeTick;
     private final Consumer<Throwable> onFailure;
     private volatile TaskManagerPool[] pools = new TaskManagerPool[0];
     private volatile boolean running = true;
     private final Thread thread;
 
-    public Controller(long intervalNanos, long earmarkTtlNanos, Consumer<Throwable> onFailure) {
+    /**
+     * @param beforeTick runs before each tick on the controller thread; a throw counts as a failed
+     *     tick (the agent's test-only fault switch hooks in here)
+     * @param onFailure told of every failed tick
+     */
+    public Controller(long intervalNanos, long earmarkTtlNanos, Runnable beforeTick, Consumer<Throwable> onFailure) {
         this.intervalNanos = intervalNanos;
         this.earmarkTtlNanos = earmarkTtlNanos;
+        this.beforeTick = beforeTick;
         this.onFailure = onFailure;
         this.thread = new Thread(this::run, "adaptive-memory-controller");
         this.thread.setDaemon(true);
@@ -61,6 +68,7 @@ public final class Controller implements AutoCloseable {
         while (running) {
             LockSupport.parkNanos(intervalNanos);
             try {
+                beforeTick.run();
                 tick(System.nanoTime());
             } catch (Throwable t) {
                 onFailure.accept(t);

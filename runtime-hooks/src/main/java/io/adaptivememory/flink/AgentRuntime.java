@@ -45,12 +45,12 @@ public final class AgentRuntime implements AutoCloseable {
 
     private AgentRuntime(Settings settings) {
         this.startupSettings = settings;
-        FailOpen.inject(settings.injectedFault());
         this.metrics = AdaptiveMemoryMetrics.start(settings, spill);
         this.controller = new Controller(
                 settings.controllerInterval().toNanos(),
                 settings.earmarkTtl().toNanos(),
-                t -> FailOpen.report("controller", t));
+                () -> FailOpen.checkInjected(Hook.CONTROLLER),
+                t -> FailOpen.report(Hook.CONTROLLER, t));
     }
 
     /**
@@ -138,6 +138,12 @@ public final class AgentRuntime implements AutoCloseable {
                 + "Flink's own budgets; the pool holds their shares until they are freed", before);
     }
 
+    private static void reportProblem(String problem) {
+        if (problem != null) {
+            LOG.warn("Flink Adaptive Memory configuration: {}", problem);
+        }
+    }
+
     private static long managedBytes(Object resourceProfile) {
         return ((ResourceProfile) resourceProfile).getManagedMemory().getBytes();
     }
@@ -151,6 +157,9 @@ public final class AgentRuntime implements AutoCloseable {
                 LOG.warn("Flink Adaptive Memory configuration: {}", problem);
             }
         }
+        // Set per TaskManager, so that a test JVM can switch faults from one embedded cluster to the next.
+        reportProblem(FailOpen.inject(settings.injectedFault()));
+        FailOpen.checkInjected(Hook.SLOT_TABLE);
         if (!settings.enabled()) {
             ungovernedTables.put(table, Boolean.TRUE);
             LOG.info("Flink Adaptive Memory is disabled ({}=false): Flink manages this TaskManager's memory alone",

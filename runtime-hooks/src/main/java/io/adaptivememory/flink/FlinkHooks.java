@@ -44,10 +44,9 @@ public final class FlinkHooks {
             return;
         }
         try {
-            FailOpen.checkInjected("slot-table");
             rt.openPool(table, numberOfSlots, totalProfile, defaultSlotProfile);
         } catch (Throwable t) {
-            FailOpen.report("slot-table", t);
+            FailOpen.report(Hook.SLOT_TABLE, t);
         }
     }
 
@@ -58,10 +57,10 @@ public final class FlinkHooks {
             return;
         }
         try {
-            FailOpen.checkInjected("slot-allocated");
+            FailOpen.checkInjected(Hook.SLOT_ALLOCATED);
             rt.openSlot(table, requestedIndex, jobId, allocationId);
         } catch (Throwable t) {
-            FailOpen.report("slot-allocated", t);
+            FailOpen.report(Hook.SLOT_ALLOCATED, t);
         }
     }
 
@@ -75,10 +74,10 @@ public final class FlinkHooks {
             return;
         }
         try {
-            FailOpen.checkInjected("task-executor");
+            FailOpen.checkInjected(Hook.TASK_EXECUTOR);
             rt.bindFlinkMetricGroup(taskManagerServices, taskManagerMetricGroup);
         } catch (Throwable t) {
-            FailOpen.report("task-executor", t);
+            FailOpen.report(Hook.TASK_EXECUTOR, t);
         }
     }
 
@@ -89,9 +88,10 @@ public final class FlinkHooks {
             return;
         }
         try {
+            FailOpen.checkInjected(Hook.SLOT_TABLE_CLOSE);
             rt.closePool(table);
         } catch (Throwable t) {
-            FailOpen.report("slot-table-close", t);
+            FailOpen.report(Hook.SLOT_TABLE_CLOSE, t);
         }
     }
 
@@ -106,9 +106,10 @@ public final class FlinkHooks {
             return;
         }
         try {
+            FailOpen.checkInjected(Hook.RELEASE_ALL);
             g.pool.expireEarmark(g.slot, System.nanoTime(), Consumers.STALE_EARMARK_NANOS);
         } catch (Throwable t) {
-            FailOpen.report("release-all", t);
+            FailOpen.report(Hook.RELEASE_ALL, t);
         }
     }
 
@@ -119,9 +120,10 @@ public final class FlinkHooks {
             return;
         }
         try {
+            FailOpen.checkInjected(Hook.MEMORY_MANAGER_SHUTDOWN);
             rt.closeSlot(budget);
         } catch (Throwable t) {
-            FailOpen.report("memory-manager-shutdown", t);
+            FailOpen.report(Hook.MEMORY_MANAGER_SHUTDOWN, t);
         }
     }
 
@@ -141,7 +143,7 @@ public final class FlinkHooks {
         }
         boolean granted;
         try {
-            FailOpen.checkInjected("reserve");
+            FailOpen.checkInjected(Hook.RESERVE);
             if (g.slot.isClosed()) {
                 // Only Flink's own verifyEmpty() reserves after shutdown; its budget is untouched.
                 g.pool.noteFlinkOwned(g.slot, size);
@@ -150,7 +152,7 @@ public final class FlinkHooks {
             boolean fromEarmark = g.slot.earmarkedBytes() > 0 && !SORTER_REFILL.get()[0];
             granted = g.pool.reserve(g.slot, size, fromEarmark);
         } catch (Throwable t) {
-            FailOpen.report("reserve", t);
+            FailOpen.report(Hook.RESERVE, t);
             g.pool.noteFlinkOwned(g.slot, size);
             return RUN_FLINK;
         }
@@ -170,13 +172,20 @@ public final class FlinkHooks {
             if (g.pool.claimFlinkOwned(g.slot, size)) {
                 return RUN_FLINK;
             }
-            FailOpen.checkInjected("release");
+            FailOpen.checkInjected(Hook.RELEASE);
             g.pool.release(g.slot, size);
             return HANDLED;
         } catch (Throwable t) {
             // The bytes were reserved in the pool, so Flink's untouched budget cannot take them
-            // back; dropping the release keeps Flink working and only strands them in the pool.
-            FailOpen.report("release", t);
+            // back: the pool must. Its release is a compare-and-set loop, tried once more on its
+            // own; only if that fails too are the bytes stranded in the pool (Flink keeps working,
+            // the pool lends less).
+            FailOpen.report(Hook.RELEASE, t);
+            try {
+                g.pool.release(g.slot, size);
+            } catch (Throwable stranded) {
+                FailOpen.report(Hook.RELEASE, stranded);
+            }
             return HANDLED;
         }
     }
@@ -192,9 +201,10 @@ public final class FlinkHooks {
             return flinkValue;
         }
         try {
+            FailOpen.checkInjected(Hook.AVAILABLE_MEMORY);
             return g.slot.guaranteeBytes() - g.slot.reservedBytes();
         } catch (Throwable t) {
-            FailOpen.report("available-memory", t);
+            FailOpen.report(Hook.AVAILABLE_MEMORY, t);
             return flinkValue;
         }
     }
@@ -228,13 +238,13 @@ public final class FlinkHooks {
             return flinkBytes;
         }
         try {
-            FailOpen.checkInjected("compute-memory-size");
+            FailOpen.checkInjected(Hook.COMPUTE_MEMORY_SIZE);
             boolean table = TABLE_SIZING.get()[0] > 0;
             int minimumPages = table ? Consumers.TABLE_MINIMUM_PAGES : Consumers.EAGER_MINIMUM_PAGES;
             long minimum = Math.min(flinkBytes, (long) minimumPages * pageSize);
             return AgentRuntime.decisions().plan(g, flinkBytes, minimum, table);
         } catch (Throwable t) {
-            FailOpen.report("compute-memory-size", t);
+            FailOpen.report(Hook.COMPUTE_MEMORY_SIZE, t);
             return flinkBytes;
         }
     }
@@ -255,11 +265,11 @@ public final class FlinkHooks {
             if (g == null || !g.pool.policy().lends()) {
                 return reservedBytes;
             }
-            FailOpen.checkInjected("sorter-plan");
+            FailOpen.checkInjected(Hook.SORTER_PLAN);
             g.pool.releaseEarmark(g.slot, reservedBytes);
             return AgentRuntime.decisions().sorterPlan(g, reservedBytes);
         } catch (Throwable t) {
-            FailOpen.report("sorter-plan", t);
+            FailOpen.report(Hook.SORTER_PLAN, t);
             return reservedBytes;
         }
     }
@@ -273,11 +283,12 @@ public final class FlinkHooks {
     /** A {@code LazyMemorySegmentPool} was built; inside a sorter's constructor it is a sorter's. */
     public static void onLazyPoolCreated(Object lazyPool) {
         try {
+            FailOpen.checkInjected(Hook.LAZY_POOL_CREATED);
             if (SORTER_CONSTRUCTION.get()[0] > 0) {
                 SORTER_POOLS.putIfAbsent(lazyPool, Boolean.TRUE);
             }
         } catch (Throwable t) {
-            FailOpen.report("lazy-pool-created", t);
+            FailOpen.report(Hook.LAZY_POOL_CREATED, t);
         }
     }
 
@@ -288,13 +299,13 @@ public final class FlinkHooks {
             return flinkPages;
         }
         try {
-            FailOpen.checkInjected("compute-number-of-pages");
+            FailOpen.checkInjected(Hook.COMPUTE_NUMBER_OF_PAGES);
             long bytes = (long) flinkPages * pageSize;
             long minimum = (long) Math.min(flinkPages, Consumers.EAGER_MINIMUM_PAGES) * pageSize;
             long planned = AgentRuntime.decisions().plan(g, bytes, minimum, false);
             return (int) Math.min(flinkPages, planned / pageSize);
         } catch (Throwable t) {
-            FailOpen.report("compute-number-of-pages", t);
+            FailOpen.report(Hook.COMPUTE_NUMBER_OF_PAGES, t);
             return flinkPages;
         }
     }
@@ -328,7 +339,7 @@ public final class FlinkHooks {
             if (g == null || !g.pool.policy().lends()) {
                 return RUN_FLINK;
             }
-            FailOpen.checkInjected("lazy-refill");
+            FailOpen.checkInjected(Hook.LAZY_REFILL);
             int pageSize = manager.getPageSize();
             int slotPages = (int) Math.max(1, g.slot.guaranteeBytes() / pageSize);
             int want = Math.min(Math.min(freePages, perRequestPages), slotPages);
@@ -366,7 +377,7 @@ public final class FlinkHooks {
         } catch (MemoryAllocationException e) {
             throw new RuntimeException(e);
         } catch (Throwable t) {
-            FailOpen.report("lazy-refill", t);
+            FailOpen.report(Hook.LAZY_REFILL, t);
             return RUN_FLINK;
         }
     }
@@ -382,9 +393,10 @@ public final class FlinkHooks {
             return;
         }
         try {
+            FailOpen.checkInjected(Hook.SPILL_ACCOUNTING);
             rt.spill().onChannelDeleted(channelId);
         } catch (Throwable t) {
-            FailOpen.report("spill-accounting", t);
+            FailOpen.report(Hook.SPILL_ACCOUNTING, t);
         }
     }
 }

@@ -1,6 +1,8 @@
 package io.adaptivememory.metrics;
 
 import io.adaptivememory.config.Settings;
+import io.adaptivememory.flink.FailOpen;
+import io.adaptivememory.flink.Hook;
 import io.adaptivememory.flink.SpillAccounting;
 import io.adaptivememory.pool.SlotAccount;
 import io.adaptivememory.pool.TaskManagerPool;
@@ -66,6 +68,12 @@ public final class AdaptiveMemoryMetrics implements AutoCloseable {
             m.jmx = new JmxMeterRegistry(JmxConfig.DEFAULT, Clock.SYSTEM);
             m.registry.add(m.jmx);
             LOG.info("Flink Adaptive Memory metrics: JMX domain 'metrics'");
+        }
+        for (Hook hook : Hook.values()) {
+            FunctionCounter.builder(MeterCatalog.FAILOPEN, hook, FailOpen::count)
+                    .description(MeterCatalog.FAILOPEN_DESCRIPTION)
+                    .tag("hook", hook.id())
+                    .register(m.registry);
         }
         for (MeterCatalog.GlobalMeter g : MeterCatalog.GLOBAL) {
             FunctionCounter.builder(g.name(), spill, g.value())

@@ -1,5 +1,6 @@
 package io.adaptivememory.metrics;
 
+import io.adaptivememory.flink.FailOpen;
 import io.adaptivememory.flink.SpillAccounting;
 import io.adaptivememory.pool.PoolStatistics;
 import io.adaptivememory.pool.SlotAccount;
@@ -47,6 +48,7 @@ final class FlinkMetricGroupMeters {
         PoolStatistics s = pool.statistics();
         register(root, "reclaimWaits", s::reclaimWaits);
         register(root, "reclaimWaitMillis", () -> TimeUnit.NANOSECONDS.toMillis(s.reclaimWaitNanos()));
+        register(root, MeterCatalog.FAILOPEN.substring(PREFIX.length()), FailOpen::total);
         for (MeterCatalog.GlobalMeter g : MeterCatalog.GLOBAL) {
             register(root, g.name().substring(PREFIX.length()), () -> (long) g.value().applyAsDouble(spill));
         }

@@ -1,6 +1,5 @@
 package io.adaptivememory.metrics;
 
-import io.adaptivememory.flink.FailOpen;
 import io.adaptivememory.flink.SpillAccounting;
 import io.adaptivememory.pool.SlotAccount;
 import io.adaptivememory.pool.TaskManagerPool;
@@ -97,10 +96,12 @@ final class MeterCatalog {
             new SlotMeter("adaptive.memory.slot.lent", "Part of the slot's static share other slots are using",
                     TaskManagerPool::lentBytes));
 
+    /** A counter per {@link io.adaptivememory.flink.Hook} (tag {@code hook}); in Flink's group, their total. */
+    static final String FAILOPEN = "adaptive.memory.failopen";
+    static final String FAILOPEN_DESCRIPTION =
+            "Internal failures of the agent; each made Flink behave as without the agent";
+
     static final List<GlobalMeter> GLOBAL = List.of(
-            new GlobalMeter("adaptive.memory.failopen",
-                    "Internal failures of the agent; each made Flink behave as without the agent",
-                    null, s -> FailOpen.total()),
             new GlobalMeter("adaptive.memory.spilled",
                     "Bytes Flink's operators spilled to disk (sort runs, hash partitions)",
                     BYTES, SpillAccounting::spilledBytes),

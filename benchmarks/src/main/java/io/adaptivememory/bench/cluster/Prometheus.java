@@ -87,6 +87,30 @@ public final class Prometheus {
         return samples;
     }
 
+    /**
+     * The samples of the most recently opened pool (the highest {@code pool} tag) and those without
+     * a pool. A real TaskManager has one pool; a test JVM that ran one embedded cluster after another
+     * may still hold pools of earlier ones that were never closed (a test that makes the agent's
+     * shutdown hook fail leaves them behind), and their slot indexes would collide with the new ones.
+     */
+    public static List<Sample> newestPool(List<Sample> samples) {
+        int newest = -1;
+        for (Sample s : samples) {
+            String pool = s.label("pool");
+            if (pool != null) {
+                newest = Math.max(newest, Integer.parseInt(pool));
+            }
+        }
+        List<Sample> out = new ArrayList<>();
+        for (Sample s : samples) {
+            String pool = s.label("pool");
+            if (pool == null || Integer.parseInt(pool) == newest) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
     public static OptionalDouble value(List<Sample> samples, String name, Predicate<Sample> filter) {
         return samples.stream()
                 .filter(s -> s.name().equals(name) && filter.test(s))

@@ -41,7 +41,7 @@ public final class SkewedRun {
             result = new SkewedSqlJob(rows).run(cluster.batchTableEnvironment(SkewedSqlJob.OPTIONS));
         }
         long wallMillis = (System.nanoTime() - start) / 1_000_000;
-        List<Prometheus.Sample> after = agent.scrape();
+        List<Prometheus.Sample> after = Prometheus.newestPool(agent.scrape());
         double spilled = Prometheus.valueOrZero(after, "adaptive_memory_spilled_bytes_total") - spilledBefore;
         double reservedAfter = Prometheus.valueOrZero(after, "adaptive_memory_pool_reserved_bytes");
         return new Outcome(policy, result, wallMillis, (long) spilled, peaks.peakReservedBySlot(),

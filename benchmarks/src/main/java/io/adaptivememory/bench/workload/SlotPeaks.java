@@ -73,7 +73,7 @@ public final class SlotPeaks implements AutoCloseable {
     }
 
     public void sample() {
-        List<Prometheus.Sample> samples = prometheus.scrape();
+        List<Prometheus.Sample> samples = Prometheus.newestPool(prometheus.scrape());
         long millis = (System.nanoTime() - startNanos) / 1_000_000;
         Map<Integer, Long> reserved = new TreeMap<>();
         for (Prometheus.Sample s : samples) {
