@@ -374,28 +374,16 @@ public final class TaskManagerPool {
 
     /**
      * The memory size a lazy consumer (one that allocates page by page and spills when refused)
-     * may plan with: Flink's size plus all the slot could ever borrow, that is up to its
-     * entitlement within the total less the other slots' floors and the reserve. Over-promising is
+     * may plan with: Flink's size plus everything the slot could borrow now. Over-promising is
      * safe for lazy consumers because every page is still granted by {@link #reserve}; a refused
      * page makes them spill, exactly as a full static budget would.
-     *
-     * <p>Not what the slot could borrow at this instant: the sorters of one job are built at
-     * about the same moment, and while the other slots' operators still hold their plans the pool
-     * looks full for a few milliseconds. A sorter sized in that window would never borrow, since
-     * it fixes its buffers and its spill threshold once, when it is built.
      */
     public long lazyPlanBytes(SlotAccount slot, long flinkBytes) {
         if (!policy.lends() || slot.closed) {
             return flinkBytes;
         }
-        long othersFloors = unallocatedFloorBytes();
-        for (SlotAccount s : slots) {
-            if (s != slot) {
-                othersFloors += s.floorBytes;
-            }
-        }
-        long reach = Math.min(Math.min(slot.limitBytes, totalBytes), totalBytes - othersFloors - reserveBytes);
-        return flinkBytes + Math.max(0, reach - slot.guaranteeBytes());
+        long reachable = slot.heldBytes() - slot.earmarked.get() + grantableBytes(slot);
+        return flinkBytes + Math.max(0, reachable - slot.guaranteeBytes());
     }
 
     /**

@@ -16,6 +16,7 @@ public final class FlinkProcess {
     private final String name;
     private final Process process;
     private final Path log;
+    private volatile boolean killed;
 
     private FlinkProcess(String name, Process process, Path log) {
         this.name = name;
@@ -63,6 +64,17 @@ public final class FlinkProcess {
     public String logTail() {
         String text = logText();
         return text.length() <= TAIL_CHARS ? text : "..." + text.substring(text.length() - TAIL_CHARS);
+    }
+
+    /** Whether {@link #kill()} ended it on purpose. */
+    boolean killed() {
+        return killed;
+    }
+
+    /** SIGKILL, and waits until the process is gone. */
+    void kill() throws InterruptedException {
+        killed = true;
+        process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
     }
 
     /** Asks the JVM to shut down (SIGTERM: Flink's shutdown hooks run). */

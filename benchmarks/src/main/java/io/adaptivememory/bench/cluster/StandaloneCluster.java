@@ -75,6 +75,11 @@ public final class StandaloneCluster implements SessionCluster {
             return process.logText();
         }
 
+        /** Kills the JVM at once ({@code kill -9}): no shutdown hook, no goodbye to the JobManager. */
+        public void kill() throws InterruptedException {
+            process.kill();
+        }
+
         /** The agent's own Prometheus endpoint on this TaskManager. */
         public Prometheus agentPrometheus() {
             if (agentPrometheusPort < 0) {
@@ -178,32 +183,52 @@ public final class StandaloneCluster implements SessionCluster {
         jobManager = launch("jobmanager", List.of("-Xmx512m", "-XX:MaxMetaspaceSize=256m"),
                 "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint", jmConf);
         for (int i = 0; i < spec.taskManagers; i++) {
-            String id = "tm-" + i;
-            Map<String, String> conf = taskManagerConfig(id);
-            int reporterPort = -1;
-            if (spec.flinkPrometheusReporter) {
-                reporterPort = freePort();
-                conf.put("metrics.reporter.prom.factory.class",
-                        "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
-                // Quoted: Flink 1.20 reads reporter options as strings and ignores a YAML integer here.
-                conf.put("metrics.reporter.prom.port", "'" + reporterPort + "'");
-                conf.put("metrics.reporter.prom.interval", "1 s");
-            }
-            List<String> jvm = new ArrayList<>(List.of(
-                    "-Xmx528m", "-Xms528m", "-XX:MaxDirectMemorySize=384m", "-XX:MaxMetaspaceSize=256m"));
-            int agentPort = -1;
-            if (spec.agentJar != null) {
-                Map<String, String> props = new LinkedHashMap<>(spec.agentProperties);
-                agentPort = Integer.parseInt(props.computeIfAbsent(
-                        "adaptive.memory.metrics.prometheus.port", k -> String.valueOf(freePort())));
-                jvm.add("-javaagent:" + spec.agentJar);
-                props.forEach((k, v) -> jvm.add("-D" + k + "=" + v));
-            }
-            FlinkProcess process = launch(id, jvm, "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
-                    writeConfig(id, conf));
-            taskManagers.add(new TaskManager(id, process, agentPort, reporterPort));
+            launchTaskManager();
         }
-        awaitTaskManagers();
+        awaitTaskManagers(taskManagers.size());
+    }
+
+    /**
+     * Starts one more TaskManager JVM, configured as the others (a replacement after a crash, or
+     * more capacity), and waits until it has registered.
+     */
+    public TaskManager startTaskManager() throws IOException, InterruptedException {
+        TaskManager tm = launchTaskManager();
+        awaitTaskManagers(liveTaskManagers());
+        return tm;
+    }
+
+    private TaskManager launchTaskManager() throws IOException {
+        String id = "tm-" + taskManagers.size();
+        Map<String, String> conf = taskManagerConfig(id);
+        int reporterPort = -1;
+        if (spec.flinkPrometheusReporter) {
+            reporterPort = freePort();
+            conf.put("metrics.reporter.prom.factory.class",
+                    "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+            // Quoted: Flink 1.20 reads reporter options as strings and ignores a YAML integer here.
+            conf.put("metrics.reporter.prom.port", "'" + reporterPort + "'");
+            conf.put("metrics.reporter.prom.interval", "1 s");
+        }
+        List<String> jvm = new ArrayList<>(List.of(
+                "-Xmx528m", "-Xms528m", "-XX:MaxDirectMemorySize=384m", "-XX:MaxMetaspaceSize=256m"));
+        int agentPort = -1;
+        if (spec.agentJar != null) {
+            Map<String, String> props = new LinkedHashMap<>(spec.agentProperties);
+            agentPort = Integer.parseInt(props.computeIfAbsent(
+                    "adaptive.memory.metrics.prometheus.port", k -> String.valueOf(freePort())));
+            jvm.add("-javaagent:" + spec.agentJar);
+            props.forEach((k, v) -> jvm.add("-D" + k + "=" + v));
+        }
+        FlinkProcess process = launch(id, jvm, "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
+                writeConfig(id, conf));
+        TaskManager tm = new TaskManager(id, process, agentPort, reporterPort);
+        taskManagers.add(tm);
+        return tm;
+    }
+
+    private int liveTaskManagers() {
+        return (int) taskManagers.stream().filter(tm -> tm.process.isAlive()).count();
     }
 
     /** What every process shares: addresses and ports on the loopback, no HA. */
@@ -217,6 +242,9 @@ public final class StandaloneCluster implements SessionCluster {
         conf.put("rest.port", String.valueOf(restPort));
         conf.put("metrics.fetcher.update-interval", "1000");
         conf.put("execution.batch.adaptive.auto-parallelism.enabled", "false");
+        // A TaskManager that died is noticed within seconds rather than Flink's default 50 s.
+        conf.put("heartbeat.interval", "1000");
+        conf.put("heartbeat.timeout", "6000");
         return conf;
     }
 
@@ -274,21 +302,21 @@ public final class StandaloneCluster implements SessionCluster {
         return process;
     }
 
-    /** Waits until every TaskManager has registered its slots with the JobManager. */
-    private void awaitTaskManagers() throws IOException, InterruptedException {
+    /** Waits until {@code expected} TaskManagers have registered with the JobManager. */
+    private void awaitTaskManagers(int expected) throws IOException, InterruptedException {
         FlinkRest rest = rest();
         long deadline = System.nanoTime() + STARTUP.toNanos();
         Map<String, Integer> registered = Map.of();
         while (System.nanoTime() < deadline) {
             for (FlinkProcess p : processes) {
-                if (!p.isAlive()) {
+                if (!p.isAlive() && !p.killed()) {
                     throw new IllegalStateException(p.name() + " exited with " + p.exitValue() + "; its log:\n"
                             + p.logTail());
                 }
             }
             try {
                 registered = rest.taskManagerSlots();
-                if (registered.size() == spec.taskManagers) {
+                if (registered.size() == expected) {
                     return;
                 }
             } catch (IOException notUpYet) {
@@ -296,7 +324,7 @@ public final class StandaloneCluster implements SessionCluster {
             }
             Thread.sleep(250);
         }
-        throw new IllegalStateException("only " + registered + " of " + spec.taskManagers
+        throw new IllegalStateException("only " + registered + " of " + expected
                 + " TaskManagers registered within " + STARTUP.toSeconds() + " s; JobManager log:\n"
                 + jobManager.logTail());
     }

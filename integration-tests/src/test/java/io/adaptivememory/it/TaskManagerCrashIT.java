@@ -1,0 +1,118 @@
+package io.adaptivememory.it;
+
+import io.adaptivememory.bench.cluster.FlinkRest;
+import io.adaptivememory.bench.cluster.StandaloneCluster;
+import io.adaptivememory.bench.workload.RocksDbCountJob;
+
+import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+
+import static io.adaptivememory.it.AgentMeters.FAILOPEN;
+import static io.adaptivememory.it.AgentMeters.POOL_EARMARKED;
+import static io.adaptivememory.it.AgentMeters.POOL_RESERVED;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code kill -9} of a TaskManager with the agent in the middle of a job. A standalone cluster of
+ * two TaskManagers runs a streaming job with RocksDB state (the agent governs its managed memory)
+ * and checkpoints every second, with Flink's fixed-delay restart strategy. Once a checkpoint has
+ * completed, a TaskManager running the job's tasks is killed with SIGKILL (no shutdown hook runs,
+ * not the agent's either) and a new TaskManager JVM is started with the agent, as a resource
+ * manager would. Flink must recover the job from its checkpoint and give the exact result; the
+ * new TaskManager's agent must start clean and govern its slots; no agent reports an internal
+ * failure; every surviving pool is empty afterwards.
+ */
+class TaskManagerCrashIT {
+
+    static final String AGENT_JAR = System.getProperty("agent.jar");
+    static final RocksDbCountJob JOB = new RocksDbCountJob(3_000_000, 500);
+
+    @Test
+    @Timeout(600)
+    void killMinus9_midJob_flinkRecoversOnANewTaskManagerWhoseAgentStartsClean() throws Exception {
+        Map<Long, String> expected = JOB.expected();
+        try (StandaloneCluster cluster = StandaloneCluster.builder()
+                .taskManagers(2)
+                .agent(AGENT_JAR, Map.of())
+                .workDir(Path.of("target", "standalone", "crash"))
+                .start()) {
+            Map<String, String> conf = new HashMap<>(cluster.clientConfig());
+            conf.put("parallelism.default", String.valueOf(StandaloneCluster.SLOTS_PER_TASK_MANAGER));
+            conf.put("execution.checkpointing.interval", "1 s");
+            conf.put("restart-strategy.type", "fixed-delay");
+            conf.put("restart-strategy.fixed-delay.attempts", "30");
+            conf.put("restart-strategy.fixed-delay.delay", "1 s");
+            CompletableFuture<Map<Long, String>> result = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return JOB.run(conf);
+                } catch (Exception e) {
+                    throw new CompletionException(e);
+                }
+            });
+
+            FlinkRest rest = cluster.rest();
+            String jobId = awaitCompletedCheckpoint(rest);
+            StandaloneCluster.TaskManager victim = runningTheJob(cluster);
+            victim.kill();
+            StandaloneCluster.TaskManager replacement = cluster.startTaskManager();
+
+            assertEquals(expected, result.get(300, TimeUnit.SECONDS), "the exact result after the crash");
+            JsonNode exceptions = rest.get("/jobs/" + jobId + "/exceptions").path("exceptionHistory").path("entries");
+            assertTrue(exceptions.size() > 0, "the job failed over once its TaskManager died: " + exceptions);
+            System.out.printf("TaskManagerCrashIT: killed %s (pid %d), job %s recovered after %d failure(s) on %s%n",
+                    victim.resourceId(), victim.pid(), jobId, exceptions.size(), replacement.resourceId());
+
+            String log = replacement.log();
+            assertTrue(log.contains("active (premain) on Flink"), "the new TaskManager's agent started:\n" + log);
+            assertTrue(log.contains("governs this TaskManager's managed memory"), "and opened its pool:\n" + log);
+            for (StandaloneCluster.TaskManager tm : cluster.taskManagers()) {
+                if (tm == victim) {
+                    continue;
+                }
+                AgentMeters.Snapshot after = AgentMeters.awaitEmptyPool(tm.agentPrometheus());
+                assertEquals(0, after.get(POOL_RESERVED), tm.resourceId() + ": every page back");
+                assertEquals(0, after.get(POOL_EARMARKED), tm.resourceId() + ": every earmark back");
+                assertEquals(0, after.get(FAILOPEN), tm.resourceId() + ": no internal failure");
+            }
+        }
+    }
+
+    /** Waits until the running job has completed a checkpoint; returns its id. */
+    static String awaitCompletedCheckpoint(FlinkRest rest) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline) {
+            for (JsonNode job : rest.get("/jobs/overview").path("jobs")) {
+                if (job.path("state").asText().equals("RUNNING")) {
+                    String id = job.path("jid").asText();
+                    if (rest.get("/jobs/" + id + "/checkpoints").path("counts").path("completed").asInt() > 0) {
+                        return id;
+                    }
+                }
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("the job never completed a checkpoint");
+    }
+
+    /** A TaskManager whose agent governs at least one allocated slot now. */
+    static StandaloneCluster.TaskManager runningTheJob(StandaloneCluster cluster) {
+        for (StandaloneCluster.TaskManager tm : cluster.taskManagers()) {
+            boolean hasSlots = tm.agentPrometheus().scrape().stream()
+                    .anyMatch(s -> s.name().equals("adaptive_memory_slot_guarantee_bytes"));
+            if (hasSlots) {
+                return tm;
+            }
+        }
+        throw new AssertionError("no TaskManager has an allocated slot while the job runs");
+    }
+}
