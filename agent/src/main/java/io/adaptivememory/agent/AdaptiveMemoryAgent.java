@@ -61,6 +61,11 @@ public final class AdaptiveMemoryAgent {
             }
             ClassLoader loader = ClassLoader.getSystemClassLoader();
             String flink = FlinkVersion.detect(loader);
+            if (flink == null) {
+                log.warn("Flink Adaptive Memory {} stays passive: Flink is not on the class path, so this is not a "
+                        + "Flink TaskManager", VERSION);
+                return;
+            }
             if (!FlinkVersion.isSupported(flink)) {
                 log.warn("Flink Adaptive Memory {} stays passive: Flink version {} is not one it supports ({}.x)",
                         VERSION, flink, String.join(".x, ", FlinkVersion.SUPPORTED));

@@ -117,11 +117,17 @@ class SoakIT {
         assertTrue(gc.waitFor(60, TimeUnit.SECONDS) && gc.exitValue() == 0, "jcmd GC.run");
         Thread.sleep(3000); // two metric fetch intervals, so the values are from after the GC
         FlinkRest rest = cluster.rest();
-        Map<String, String> heap = new HashMap<>(rest.taskManagerMetrics(tm.resourceId(), "Status.JVM.Memory.Heap.Used"));
-        Map<String, String> threads = rest.taskManagerMetrics(tm.resourceId(), "Status.JVM.Threads.Count");
-        return new long[] {
-            Long.parseLong(heap.get("Status.JVM.Memory.Heap.Used")),
-            Long.parseLong(threads.get("Status.JVM.Threads.Count"))
-        };
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            Map<String, String> values = new HashMap<>(rest.taskManagerMetrics(tm.resourceId(), "Status.JVM.Memory.Heap.Used"));
+            values.putAll(rest.taskManagerMetrics(tm.resourceId(), "Status.JVM.Threads.Count"));
+            String heap = values.get("Status.JVM.Memory.Heap.Used");
+            String threads = values.get("Status.JVM.Threads.Count");
+            if (heap != null && threads != null) {
+                return new long[] {Long.parseLong(heap), Long.parseLong(threads)};
+            }
+            assertTrue(System.nanoTime() < deadline, "Flink's REST API never listed the JVM metrics: " + values);
+            Thread.sleep(500);
+        }
     }
 }
