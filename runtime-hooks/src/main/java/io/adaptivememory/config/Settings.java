@@ -30,6 +30,7 @@ public final class Settings {
     public static final String CONTROLLER_INTERVAL = PREFIX + "controller.interval";
     public static final String RECLAIM_TIMEOUT = PREFIX + "reclaim-timeout";
     public static final String EARMARK_TTL = PREFIX + "earmark-ttl";
+    public static final String NATIVE_HEADROOM_FRACTION = PREFIX + "native-headroom-fraction";
     public static final String PROMETHEUS_PORT = PREFIX + "metrics.prometheus.port";
     public static final String PROMETHEUS_HOST = PREFIX + "metrics.prometheus.host";
     public static final String JMX_ENABLED = PREFIX + "metrics.jmx.enabled";
@@ -46,6 +47,7 @@ public final class Settings {
                     CONTROLLER_INTERVAL,
                     RECLAIM_TIMEOUT,
                     EARMARK_TTL,
+                    NATIVE_HEADROOM_FRACTION,
                     PROMETHEUS_PORT,
                     PROMETHEUS_HOST,
                     JMX_ENABLED,
@@ -59,6 +61,8 @@ public final class Settings {
     public static final Duration DEFAULT_CONTROLLER_INTERVAL = Duration.ofMillis(100);
     public static final Duration DEFAULT_RECLAIM_TIMEOUT = Duration.ofSeconds(2);
     public static final Duration DEFAULT_EARMARK_TTL = Duration.ofSeconds(10);
+    /** Stop lending when less than 5% of the container's memory limit is left (docs/CONFIGURATION.md). */
+    public static final double DEFAULT_NATIVE_HEADROOM_FRACTION = 0.05;
     public static final String DEFAULT_PROMETHEUS_HOST = "127.0.0.1";
 
     private final boolean enabled;
@@ -68,6 +72,7 @@ public final class Settings {
     private final Duration controllerInterval;
     private final Duration reclaimTimeout;
     private final Duration earmarkTtl;
+    private final double nativeHeadroomFraction;
     private final int prometheusPort;
     private final String prometheusHost;
     private final boolean jmxEnabled;
@@ -90,6 +95,8 @@ public final class Settings {
                 in.duration(RECLAIM_TIMEOUT, DEFAULT_RECLAIM_TIMEOUT, Duration.ZERO, Duration.ofMinutes(1));
         this.earmarkTtl =
                 in.duration(EARMARK_TTL, DEFAULT_EARMARK_TTL, Duration.ofMillis(100), Duration.ofHours(1));
+        this.nativeHeadroomFraction =
+                in.fraction(NATIVE_HEADROOM_FRACTION, DEFAULT_NATIVE_HEADROOM_FRACTION, 0.0, 0.5);
         this.prometheusPort = in.port(PROMETHEUS_PORT);
         this.prometheusHost = in.host(PROMETHEUS_HOST, DEFAULT_PROMETHEUS_HOST);
         this.jmxEnabled = in.bool(JMX_ENABLED, false);
@@ -143,6 +150,14 @@ public final class Settings {
     /** How long memory promised to an eager consumer's plan stays set aside if it is not used. */
     public Duration earmarkTtl() {
         return earmarkTtl;
+    }
+
+    /**
+     * Share of the container's memory limit that must stay free of memory the kernel cannot drop;
+     * below it the agent stops lending. 0 turns the guard off.
+     */
+    public double nativeHeadroomFraction() {
+        return nativeHeadroomFraction;
     }
 
     /** The Prometheus endpoint's port, or -1 when no endpoint is wanted. */

@@ -13,8 +13,8 @@ import java.util.function.Consumer;
 
 /**
  * The one daemon thread that does the control work, so task threads never do: every interval it
- * lets each pool's policy recompute entitlements and gives back earmarks that were not used in
- * time. A failing tick is reported to the fail-open handler and the thread carries on.
+ * lets the {@link HeadroomGuard} stop or resume lending, lets each pool's policy recompute
+ * entitlements and gives back earmarks that were not used in time. A failing tick is reported to the fail-open handler and the thread carries on.
  */
 public final class Controller implements AutoCloseable {
 
@@ -22,6 +22,7 @@ public final class Controller implements AutoCloseable {
 
     private final long intervalNanos;
     private final long earmarkTtlNanos;
+    private final HeadroomGuard headroom;
     private final Runnable beforeTick;
     private final Consumer<Throwable> onFailure;
     private volatile TaskManagerPool[] pools = new TaskManagerPool[0];
@@ -29,13 +30,16 @@ public final class Controller implements AutoCloseable {
     private final Thread thread;
 
     /**
+     * @param headroom stops lending in every pool when native memory runs short
      * @param beforeTick runs before each tick on the controller thread; a throw counts as a failed
      *     tick (the agent's test-only fault switch hooks in here)
      * @param onFailure told of every failed tick
      */
-    public Controller(long intervalNanos, long earmarkTtlNanos, Runnable beforeTick, Consumer<Throwable> onFailure) {
+    public Controller(long intervalNanos, long earmarkTtlNanos, HeadroomGuard headroom, Runnable beforeTick,
+            Consumer<Throwable> onFailure) {
         this.intervalNanos = intervalNanos;
         this.earmarkTtlNanos = earmarkTtlNanos;
+        this.headroom = headroom;
         this.beforeTick = beforeTick;
         this.onFailure = onFailure;
         this.thread = new Thread(this::run, "adaptive-memory-controller");
@@ -55,6 +59,8 @@ public final class Controller implements AutoCloseable {
 
     /** Runs one control step over every pool; the thread calls this each interval. */
     public void tick(long nowNanos) {
+        TaskManagerPool[] pools = this.pools;
+        headroom.check(nowNanos, pools);
         for (TaskManagerPool pool : pools) {
             pool.policy().rebalance(pool, nowNanos);
             for (SlotAccount slot : pool.slots()) {

@@ -2,6 +2,8 @@ package io.adaptivememory.flink;
 
 import io.adaptivememory.config.Settings;
 import io.adaptivememory.control.Controller;
+import io.adaptivememory.control.HeadroomGuard;
+import io.adaptivememory.control.NativeMemory;
 import io.adaptivememory.metrics.AdaptiveMemoryMetrics;
 import io.adaptivememory.policy.AllocationPolicy;
 import io.adaptivememory.pool.SlotAccount;
@@ -35,6 +37,7 @@ public final class AgentRuntime implements AutoCloseable {
     private static volatile AgentRuntime current;
 
     private final Settings startupSettings;
+    private final HeadroomGuard headroom;
     private final Controller controller;
     private final AdaptiveMemoryMetrics metrics;
     private final SpillAccounting spill = new SpillAccounting();
@@ -46,9 +49,20 @@ public final class AgentRuntime implements AutoCloseable {
     private AgentRuntime(Settings settings) {
         this.startupSettings = settings;
         this.metrics = AdaptiveMemoryMetrics.start(settings, spill);
+        this.headroom = new HeadroomGuard(NativeMemory.ofThisProcess(), settings.nativeHeadroomFraction());
+        metrics.bindHeadroom(headroom);
+        NativeMemory.Sample nativeMemory = headroom.last();
+        if (headroom.active()) {
+            LOG.info("Flink Adaptive Memory native headroom guard: lending stops below {} of the container's {} bytes",
+                    settings.nativeHeadroomFraction(), nativeMemory.limitBytes());
+        } else {
+            LOG.info("Flink Adaptive Memory native headroom guard off: {}", settings.nativeHeadroomFraction() == 0
+                    ? Settings.NATIVE_HEADROOM_FRACTION + "=0" : "no container memory limit found");
+        }
         this.controller = new Controller(
                 settings.controllerInterval().toNanos(),
                 settings.earmarkTtl().toNanos(),
+                headroom,
                 () -> FailOpen.checkInjected(Hook.CONTROLLER),
                 t -> FailOpen.report(Hook.CONTROLLER, t));
     }

@@ -1,6 +1,7 @@
 package io.adaptivememory.metrics;
 
 import io.adaptivememory.config.Settings;
+import io.adaptivememory.control.HeadroomGuard;
 import io.adaptivememory.flink.FailOpen;
 import io.adaptivememory.flink.Hook;
 import io.adaptivememory.flink.SpillAccounting;
@@ -8,6 +9,7 @@ import io.adaptivememory.pool.SlotAccount;
 import io.adaptivememory.pool.TaskManagerPool;
 
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.jmx.JmxConfig;
@@ -40,6 +42,7 @@ public final class AdaptiveMemoryMetrics implements AutoCloseable {
     private final Map<TaskManagerPool, PoolMeters> pools = new IdentityHashMap<>();
     private final Map<TaskManagerPool, FlinkMetricGroupMeters> flinkGroups = new IdentityHashMap<>();
     private final SpillAccounting spill;
+    private HeadroomGuard headroom;
     private PrometheusEndpoint endpoint;
     private JmxMeterRegistry jmx;
 
@@ -84,6 +87,20 @@ public final class AdaptiveMemoryMetrics implements AutoCloseable {
         return m;
     }
 
+    /** Registers the native headroom guard's meters (JVM-wide). */
+    public synchronized void bindHeadroom(HeadroomGuard guard) {
+        this.headroom = guard;
+        for (MeterCatalog.HeadroomMeter m : MeterCatalog.HEADROOM) {
+            if (m.kind() == MeterCatalog.Kind.GAUGE) {
+                Gauge.builder(m.name(), guard, m.value()).description(m.description()).baseUnit(m.unit())
+                        .strongReference(true).register(registry);
+            } else {
+                FunctionCounter.builder(m.name(), guard, m.value()).description(m.description()).baseUnit(m.unit())
+                        .register(registry);
+            }
+        }
+    }
+
     public MeterRegistry registry() {
         return registry;
     }
@@ -103,7 +120,7 @@ public final class AdaptiveMemoryMetrics implements AutoCloseable {
      */
     public synchronized void bindFlinkMetricGroup(TaskManagerPool pool, MetricGroup taskManagerGroup) {
         if (pools.containsKey(pool) && !flinkGroups.containsKey(pool)) {
-            FlinkMetricGroupMeters group = new FlinkMetricGroupMeters(pool, taskManagerGroup, spill);
+            FlinkMetricGroupMeters group = new FlinkMetricGroupMeters(pool, taskManagerGroup, spill, headroom);
             for (SlotAccount slot : pool.slots()) {
                 group.bindSlot(slot);
             }

@@ -1,5 +1,6 @@
 package io.adaptivememory.metrics;
 
+import io.adaptivememory.control.HeadroomGuard;
 import io.adaptivememory.flink.FailOpen;
 import io.adaptivememory.flink.SpillAccounting;
 import io.adaptivememory.pool.PoolStatistics;
@@ -35,7 +36,8 @@ final class FlinkMetricGroupMeters {
     private final MetricGroup root;
     private final Set<Integer> boundIndexes = new HashSet<>();
 
-    FlinkMetricGroupMeters(TaskManagerPool pool, MetricGroup taskManagerGroup, SpillAccounting spill) {
+    FlinkMetricGroupMeters(TaskManagerPool pool, MetricGroup taskManagerGroup, SpillAccounting spill,
+            HeadroomGuard headroom) {
         this.pool = pool;
         this.root = taskManagerGroup.addGroup("adaptive").addGroup("memory");
         MetricGroup poolGroup = root.addGroup("pool");
@@ -51,6 +53,11 @@ final class FlinkMetricGroupMeters {
         register(root, MeterCatalog.FAILOPEN.substring(PREFIX.length()), FailOpen::total);
         for (MeterCatalog.GlobalMeter g : MeterCatalog.GLOBAL) {
             register(root, g.name().substring(PREFIX.length()), () -> (long) g.value().applyAsDouble(spill));
+        }
+        if (headroom != null) {
+            for (MeterCatalog.HeadroomMeter h : MeterCatalog.HEADROOM) {
+                register(root, h.name().substring(PREFIX.length()), () -> (long) h.value().applyAsDouble(headroom));
+            }
         }
     }
 

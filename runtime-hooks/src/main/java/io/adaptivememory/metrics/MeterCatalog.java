@@ -1,5 +1,6 @@
 package io.adaptivememory.metrics;
 
+import io.adaptivememory.control.HeadroomGuard;
 import io.adaptivememory.flink.SpillAccounting;
 import io.adaptivememory.pool.SlotAccount;
 import io.adaptivememory.pool.TaskManagerPool;
@@ -107,6 +108,27 @@ final class MeterCatalog {
                     BYTES, SpillAccounting::spilledBytes),
             new GlobalMeter("adaptive.memory.spill.files", "Spill files Flink's operators wrote",
                     "files", SpillAccounting::spilledFiles));
+
+    /** A JVM-wide meter of the native headroom guard. */
+    record HeadroomMeter(String name, String description, String unit, Kind kind, ToDoubleFunction<HeadroomGuard> value) {}
+
+    static final List<HeadroomMeter> HEADROOM = List.of(
+            new HeadroomMeter("adaptive.memory.native.limit",
+                    "The container's memory limit (-1: none, the headroom guard is off)",
+                    BYTES, Kind.GAUGE, g -> g.last().limitBytes()),
+            new HeadroomMeter("adaptive.memory.native.used",
+                    "The container's memory the kernel cannot drop (anonymous and kernel memory, no page cache)",
+                    BYTES, Kind.GAUGE, g -> g.last().usedBytes()),
+            new HeadroomMeter("adaptive.memory.native.resident", "This process's resident set",
+                    BYTES, Kind.GAUGE, g -> g.last().residentBytes()),
+            new HeadroomMeter("adaptive.memory.native.direct", "The JVM's direct buffers",
+                    BYTES, Kind.GAUGE, g -> g.last().directBytes()),
+            new HeadroomMeter("adaptive.memory.lending.paused",
+                    "1 while lending is stopped because native memory runs short, else 0",
+                    null, Kind.GAUGE, g -> g.paused() ? 1 : 0),
+            new HeadroomMeter("adaptive.memory.lending.pauses",
+                    "Times lending was stopped because native memory ran short",
+                    null, Kind.COUNTER, HeadroomGuard::pauses));
 
     private MeterCatalog() {}
 

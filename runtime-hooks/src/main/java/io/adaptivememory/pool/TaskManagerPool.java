@@ -27,7 +27,8 @@ import java.util.concurrent.locks.LockSupport;
  * split into the part that fills the slot's own floor (granted without touching slack: the
  * floor was already set aside) and the part above it, which must fit in slack. The part above
  * the guarantee is a <em>loan</em>: it must also stay within L<sub>i</sub> and leave
- * {@code reserveBytes} of slack for others' growth.
+ * {@code reserveBytes} of slack for others' growth, and there is none while lending is paused
+ * (the native headroom guard found the container short of memory).
  *
  * <h2>Invariants</h2>
  *
@@ -63,6 +64,8 @@ public final class TaskManagerPool {
     private final AllocationPolicy policy;
 
     private final AtomicLong slack;
+    /** Set by the headroom guard when native memory runs short: no new loans. */
+    private volatile boolean lendingPaused;
     private long unallocatedFloorBytes;
     private volatile SlotAccount[] slots = new SlotAccount[0];
     private volatile boolean closed;
@@ -252,7 +255,7 @@ public final class TaskManagerPool {
             long aboveFloor = n - belowFloor;
             long mustLeave = 0;
             if (after > slot.guaranteeBytes()) {
-                if (after > slot.limitBytes) {
+                if (after > slot.limitBytes || lendingPaused) {
                     slot.denials.incrementAndGet();
                     stats.deniedLoans.incrementAndGet();
                     return false;
@@ -365,7 +368,7 @@ public final class TaskManagerPool {
                 return slot.earmarked.get() + room;
             }
         }
-        long cap = Math.min(slot.limitBytes, totalBytes);
+        long cap = lendingPaused ? guarantee : Math.min(slot.limitBytes, totalBytes);
         if (position < cap) {
             room += Math.max(0, Math.min(cap - position, available - reserveBytes));
         }
@@ -379,7 +382,7 @@ public final class TaskManagerPool {
      * page makes them spill, exactly as a full static budget would.
      */
     public long lazyPlanBytes(SlotAccount slot, long flinkBytes) {
-        if (!policy.lends() || slot.closed) {
+        if (!policy.lends() || slot.closed || lendingPaused) {
             return flinkBytes;
         }
         long reachable = slot.heldBytes() - slot.earmarked.get() + grantableBytes(slot);
@@ -581,6 +584,15 @@ public final class TaskManagerPool {
     /** Sets a slot's entitlement; the policy's only way to act. */
     public void setLimit(SlotAccount slot, long limitBytes) {
         slot.limitBytes = limitBytes;
+    }
+
+    /** Stops (true) or resumes new loans; loans already out are not touched. */
+    public void setLendingPaused(boolean paused) {
+        lendingPaused = paused;
+    }
+
+    public boolean lendingPaused() {
+        return lendingPaused;
     }
 
     public AllocationPolicy policy() {

@@ -98,6 +98,9 @@ class SettingsTest {
     private static final Expectation RESERVE = new Expectation(Settings.RESERVE_FRACTION, "a decimal number from",
             String.valueOf(Settings.DEFAULT_RESERVE_FRACTION), Settings::reserveFraction,
             Settings.DEFAULT_RESERVE_FRACTION);
+    private static final Expectation HEADROOM = new Expectation(Settings.NATIVE_HEADROOM_FRACTION,
+            "a decimal number from", String.valueOf(Settings.DEFAULT_NATIVE_HEADROOM_FRACTION),
+            Settings::nativeHeadroomFraction, Settings.DEFAULT_NATIVE_HEADROOM_FRACTION);
     private static final Expectation INTERVAL = new Expectation(Settings.CONTROLLER_INTERVAL,
             "a duration such as 250ms, 2s or 1min", PropertyReader.format(Settings.DEFAULT_CONTROLLER_INTERVAL),
             Settings::controllerInterval, Settings.DEFAULT_CONTROLLER_INTERVAL);
@@ -128,6 +131,8 @@ class SettingsTest {
         add(cases, POLICY, EMPTY, NEGATIVE, ZERO, NAN, HUGE, GARBAGE, "greedy", "adaptive ms");
         // Zero is a legal floor and reserve fraction (nothing is protected / nothing kept back).
         add(cases, FLOOR, EMPTY, NEGATIVE, "-0.25", NAN, HUGE, "1e400", "Infinity", "1.01", GARBAGE, "25%", "0.5MiB");
+        // Zero is a legal headroom fraction: the guard is off.
+        add(cases, HEADROOM, EMPTY, NEGATIVE, NAN, HUGE, "0.51", "Infinity", GARBAGE, "5%", "256m");
         add(cases, RESERVE, EMPTY, NEGATIVE, "-0.1", NAN, HUGE, "-Infinity", "0.91", GARBAGE, "5%", "0.1s");
         add(cases, INTERVAL, EMPTY, NEGATIVE, "-5ms", ZERO, "0ms", NAN, HUGE, HUGE + "ms", "2min", GARBAGE,
                 "5kg", "5ns", "5us", "5 seconds", "1.5s", "2d");
