@@ -8,7 +8,7 @@ import io.adaptivememory.bench.workload.HeldSortJob;
 import io.adaptivememory.bench.workload.SkewedDataStreamSortJob;
 import io.adaptivememory.bench.workload.SkewedSqlJob;
 
-import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -121,16 +121,29 @@ class FailOpenIT {
                 HASH_JOIN.run(cluster.batchTableEnvironment(AgentMeters.noRestart(HashJoinJob.options()))),
                 "hash join");
         try (HeldSortJob.Held held = HELD.start(cluster.batchTableEnvironment(AgentMeters.noRestart(HeldSortJob.options())))) {
-            awaitRunning(held);
+            awaitRunning(cluster, held);
             readManagedMemoryMetric(cluster);
             assertArrayEquals(heldExpected, held.drain(), "held sort");
         }
     }
 
-    static void awaitRunning(HeldSortJob.Held held) throws Exception {
+    /** Waits until the held job's tasks run (its sorter holds pages): no vertex is still being scheduled or deployed. */
+    static void awaitRunning(EmbeddedCluster cluster, HeldSortJob.Held held) throws Exception {
+        FlinkRest rest = rest(cluster);
+        String job = held.jobClient().getJobID().toString();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (held.jobClient().getJobStatus().get() != JobStatus.RUNNING) {
-            assertTrue(System.nanoTime() < deadline, "the held job never ran");
+        while (true) {
+            boolean running = false;
+            boolean starting = false;
+            for (JsonNode v : rest.get("/jobs/" + job).path("vertices")) {
+                String status = v.path("status").asText();
+                running |= status.equals("RUNNING");
+                starting |= List.of("CREATED", "SCHEDULED", "DEPLOYING", "INITIALIZING").contains(status);
+            }
+            if (running && !starting) {
+                return;
+            }
+            assertTrue(System.nanoTime() < deadline, "the held job's tasks never ran");
             Thread.sleep(100);
         }
     }
@@ -140,13 +153,17 @@ class FailOpenIT {
      * Flink computes it from each active slot's {@code MemoryManager.availableMemory()}.
      */
     static void readManagedMemoryMetric(EmbeddedCluster cluster) throws Exception {
-        Map<String, String> conf = cluster.clientConfig();
-        FlinkRest rest = new FlinkRest(conf.get("rest.address"), Integer.parseInt(conf.get("rest.port")));
+        FlinkRest rest = rest(cluster);
         String tm = rest.taskManagerSlots().keySet().iterator().next();
-        for (int i = 0; i < 6; i++) {
+        for (int i = 0; i < 10; i++) {
             rest.taskManagerMetrics(tm, "Status.Flink.Memory.Managed");
             Thread.sleep(500);
         }
+    }
+
+    static FlinkRest rest(EmbeddedCluster cluster) {
+        Map<String, String> conf = cluster.clientConfig();
+        return new FlinkRest(conf.get("rest.address"), Integer.parseInt(conf.get("rest.port")));
     }
 
     static Map<String, Double> failOpenByHook(Prometheus agent) {
