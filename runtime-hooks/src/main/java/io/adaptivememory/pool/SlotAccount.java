@@ -40,6 +40,8 @@ public final class SlotAccount {
     private long denialsSeen;
 
     volatile long limitBytes;
+    /** The estimator's demand for the slot's live consumers, margin included; -1 while unknown. */
+    volatile long predictedDemandBytes = -1;
     volatile long earmarkedAtNanos;
     volatile boolean closed;
     /** Reserved bytes Flink's consumers still held when the slot's MemoryManager shut down. */
@@ -107,6 +109,15 @@ public final class SlotAccount {
     /** The slot's current entitlement: the most it may hold, set by the policy. */
     public long limitBytes() {
         return limitBytes;
+    }
+
+    /**
+     * What the estimator expects the slot's live consumers to need (its prediction plus its
+     * uncertainty margin), or -1 when it has no estimate. The adaptive policy keeps up to this
+     * much of the slot's guarantee from being lent.
+     */
+    public long predictedDemandBytes() {
+        return predictedDemandBytes;
     }
 
     public long denials() {

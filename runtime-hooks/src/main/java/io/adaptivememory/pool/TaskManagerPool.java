@@ -587,6 +587,11 @@ public final class TaskManagerPool {
     }
 
     /** Stops (true) or resumes new loans; loans already out are not touched. */
+    /** Records the estimator's demand for the slot's live consumers (-1: no estimate); see {@link SlotAccount#predictedDemandBytes()}. */
+    public void setPredictedDemand(SlotAccount slot, long bytes) {
+        slot.predictedDemandBytes = bytes < 0 ? -1 : bytes;
+    }
+
     public void setLendingPaused(boolean paused) {
         lendingPaused = paused;
     }
