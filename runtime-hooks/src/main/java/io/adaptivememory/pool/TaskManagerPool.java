@@ -586,12 +586,12 @@ public final class TaskManagerPool {
         slot.limitBytes = limitBytes;
     }
 
-    /** Stops (true) or resumes new loans; loans already out are not touched. */
     /** Records the estimator's demand for the slot's live consumers (-1: no estimate); see {@link SlotAccount#predictedDemandBytes()}. */
     public void setPredictedDemand(SlotAccount slot, long bytes) {
         slot.predictedDemandBytes = bytes < 0 ? -1 : bytes;
     }
 
+    /** Stops (true) or resumes new loans; loans already out are not touched. */
     public void setLendingPaused(boolean paused) {
         lendingPaused = paused;
     }
