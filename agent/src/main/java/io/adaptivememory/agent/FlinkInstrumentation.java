@@ -6,12 +6,15 @@ import io.adaptivememory.agent.advice.BudgetReleaseAdvice;
 import io.adaptivememory.agent.advice.BudgetReserveAdvice;
 import io.adaptivememory.agent.advice.ComputeMemorySizeAdvice;
 import io.adaptivememory.agent.advice.ComputeNumberOfPagesAdvice;
+import io.adaptivememory.agent.advice.HashMapConstructorAdvice;
+import io.adaptivememory.agent.advice.HashTableConstructorAdvice;
 import io.adaptivememory.agent.advice.LazyPoolConstructorAdvice;
 import io.adaptivememory.agent.advice.LazyPoolRefillAdvice;
 import io.adaptivememory.agent.advice.TableSizingAdvice;
 import io.adaptivememory.agent.advice.MemoryManagerShutdownAdvice;
 import io.adaptivememory.agent.advice.ReleaseAllAdvice;
 import io.adaptivememory.agent.advice.SlotTableCloseAdvice;
+import io.adaptivememory.agent.advice.SharedResourceAdvice;
 import io.adaptivememory.agent.advice.SlotTableConstructorAdvice;
 import io.adaptivememory.agent.advice.SorterConstructorAdvice;
 import io.adaptivememory.agent.advice.SpillChannelDeleteAdvice;
@@ -60,6 +63,8 @@ final class FlinkInstrumentation {
     static final String TASK_MANAGER_SERVICES = "org.apache.flink.runtime.taskexecutor.TaskManagerServices";
     static final String TASK_MANAGER_METRIC_GROUP = "org.apache.flink.runtime.metrics.groups.TaskManagerMetricGroup";
     static final String FILE_CHANNEL = "org.apache.flink.runtime.io.disk.iomanager.AbstractFileIOChannel";
+    static final String HASH_TABLE = "org.apache.flink.table.runtime.hashtable.BaseHybridHashTable";
+    static final String HASH_MAP = "org.apache.flink.table.runtime.util.collections.binary.BytesMap";
 
     private final Set<String> transformed = ConcurrentHashMap.newKeySet();
 
@@ -89,7 +94,12 @@ final class FlinkInstrumentation {
                         .advice(named("shutdown").and(takesArguments(0)),
                                 MemoryManagerShutdownAdvice.class.getName())
                         .advice(named("releaseAll").and(takesArguments(Object.class)),
-                                ReleaseAllAdvice.class.getName()))
+                                ReleaseAllAdvice.class.getName())
+                        .advice(named("getSharedMemoryResourceForManagedMemory")
+                                        .and(takesArguments(3))
+                                        .and(takesArgument(0, String.class))
+                                        .and(takesArgument(2, double.class)),
+                                SharedResourceAdvice.class.getName()))
                 .type(named(SLOT_TABLE))
                 .transform(new AgentBuilder.Transformer.ForAdvice()
                         .include(agentLoader)
@@ -131,6 +141,22 @@ final class FlinkInstrumentation {
                                         .and(takesArgument(1, named(MEMORY_MANAGER)))
                                         .and(takesArgument(2, long.class)),
                                 SorterConstructorAdvice.class.getName()))
+                .type(named(HASH_TABLE))
+                .transform(new AgentBuilder.Transformer.ForAdvice()
+                        .include(agentLoader)
+                        .advice(isConstructor()
+                                        .and(takesArguments(9))
+                                        .and(takesArgument(3, named(MEMORY_MANAGER)))
+                                        .and(takesArgument(4, long.class)),
+                                HashTableConstructorAdvice.class.getName()))
+                .type(named(HASH_MAP))
+                .transform(new AgentBuilder.Transformer.ForAdvice()
+                        .include(agentLoader)
+                        .advice(isConstructor()
+                                        .and(takesArguments(4))
+                                        .and(takesArgument(1, named(MEMORY_MANAGER)))
+                                        .and(takesArgument(2, long.class)),
+                                HashMapConstructorAdvice.class.getName()))
                 .type(nameStartsWith(TABLE_OPERATORS).and(declaresMethod(named("computeMemorySize"))))
                 .transform(new AgentBuilder.Transformer.ForAdvice()
                         .include(agentLoader)

@@ -1,5 +1,9 @@
 package io.adaptivememory.config;
 
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,6 +23,8 @@ import java.util.regex.Pattern;
  */
 final class PropertyReader {
 
+    private static final Pattern BYTES =
+            Pattern.compile("(\\d+)\\s*(b|bytes|k|kb|kib|m|mb|mib|g|gb|gib|t|tb|tib)?");
     private static final Pattern DURATION =
             Pattern.compile("(\\d+)\\s*(ms|milli|millis|s|sec|secs|min|m|h)?");
 
@@ -107,6 +113,50 @@ final class PropertyReader {
         return value;
     }
 
+    long bytes(String key, long fallback, long min, long max) {
+        String raw = raw(key);
+        long value = fallback;
+        if (raw != null) {
+            String allowed = "a size such as 64mb, 512kb or 1gb from " + formatBytes(min) + " to " + formatBytes(max);
+            long parsed = parseBytes(raw.trim().toLowerCase(Locale.ROOT));
+            if (parsed < min || parsed > max) {
+                reject(key, raw, allowed, formatBytes(fallback));
+            } else {
+                value = parsed;
+            }
+        }
+        effective.put(key, formatBytes(value));
+        return value;
+    }
+
+    /**
+     * A file system path, or null when unset. {@code directory} says what it must be where it
+     * already exists (a directory, else a regular file); a path that exists as the other kind, or
+     * is empty, is rejected.
+     */
+    Path path(String key, boolean directory) {
+        String raw = raw(key);
+        Path value = null;
+        if (raw != null) {
+            String allowed = directory ? "a directory path (created if missing)" : "the path of an existing file";
+            try {
+                Path p = raw.trim().isEmpty() ? null : Paths.get(raw.trim());
+                boolean fits = p != null && (directory
+                        ? !Files.exists(p) || Files.isDirectory(p)
+                        : Files.isRegularFile(p));
+                if (fits) {
+                    value = p;
+                } else {
+                    reject(key, raw, allowed, "none");
+                }
+            } catch (InvalidPathException e) {
+                reject(key, raw, allowed, "none");
+            }
+        }
+        effective.put(key, value == null ? "none" : value.toString());
+        return value;
+    }
+
     int port(String key) {
         String raw = raw(key);
         int value = -1;
@@ -177,6 +227,34 @@ final class PropertyReader {
 
     private void reject(String key, String raw, String allowed, String using) {
         problems.add(key + "='" + raw + "' is invalid: expected " + allowed + "; using " + using);
+    }
+
+    /** Bytes for sizes such as {@code 64mb} or {@code 1048576}; -1 when the text is not one. */
+    static long parseBytes(String text) {
+        Matcher m = BYTES.matcher(text);
+        if (!m.matches() || m.group(1).length() > 18) {
+            return -1;
+        }
+        long amount = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "b" : m.group(2);
+        int shift = switch (unit.charAt(0)) {
+            case 'k' -> 10;
+            case 'm' -> 20;
+            case 'g' -> 30;
+            case 't' -> 40;
+            default -> 0;
+        };
+        return amount > (Long.MAX_VALUE >> shift) ? -1 : amount << shift;
+    }
+
+    static String formatBytes(long bytes) {
+        String[] units = {"b", "kb", "mb", "gb", "tb"};
+        int unit = 0;
+        while (unit < units.length - 1 && bytes != 0 && bytes % 1024 == 0) {
+            bytes /= 1024;
+            unit++;
+        }
+        return bytes + units[unit];
     }
 
     static Duration parseDuration(String text) {

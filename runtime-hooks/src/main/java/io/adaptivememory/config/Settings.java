@@ -1,5 +1,6 @@
 package io.adaptivememory.config;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -34,6 +35,11 @@ public final class Settings {
     public static final String PROMETHEUS_PORT = PREFIX + "metrics.prometheus.port";
     public static final String PROMETHEUS_HOST = PREFIX + "metrics.prometheus.host";
     public static final String JMX_ENABLED = PREFIX + "metrics.jmx.enabled";
+    public static final String HISTORY_DIR = PREFIX + "history.dir";
+    public static final String HISTORY_MAX_BYTES = PREFIX + "history.max-bytes";
+    public static final String HISTORY_SLOT_SAMPLE_INTERVAL = PREFIX + "history.slot-sample-interval";
+    public static final String ESTIMATOR_ENABLED = PREFIX + "estimator.enabled";
+    public static final String MODEL = PREFIX + "model";
 
     /** Internal: a test-only switch that makes the named hook throw, to prove fail-open. */
     public static final String FAULT_INJECTION = PREFIX + "test.inject-fault";
@@ -51,6 +57,11 @@ public final class Settings {
                     PROMETHEUS_PORT,
                     PROMETHEUS_HOST,
                     JMX_ENABLED,
+                    HISTORY_DIR,
+                    HISTORY_MAX_BYTES,
+                    HISTORY_SLOT_SAMPLE_INTERVAL,
+                    ESTIMATOR_ENABLED,
+                    MODEL,
                     FAULT_INJECTION);
 
     public static final boolean DEFAULT_ENABLED = true;
@@ -64,6 +75,9 @@ public final class Settings {
     /** Stop lending when less than 5% of the container's memory limit is left (docs/CONFIGURATION.md). */
     public static final double DEFAULT_NATIVE_HEADROOM_FRACTION = 0.05;
     public static final String DEFAULT_PROMETHEUS_HOST = "127.0.0.1";
+    /** Bounds the history directory: a few hundred thousand consumer records. */
+    public static final long DEFAULT_HISTORY_MAX_BYTES = 64L << 20;
+    public static final Duration DEFAULT_HISTORY_SLOT_SAMPLE_INTERVAL = Duration.ofSeconds(5);
 
     private final boolean enabled;
     private final PolicyKind policy;
@@ -76,6 +90,11 @@ public final class Settings {
     private final int prometheusPort;
     private final String prometheusHost;
     private final boolean jmxEnabled;
+    private final Path historyDir;
+    private final long historyMaxBytes;
+    private final Duration historySlotSampleInterval;
+    private final boolean estimatorEnabled;
+    private final Path model;
     private final String injectedFault;
     private final Map<String, String> effective;
     private final List<String> problems;
@@ -100,6 +119,12 @@ public final class Settings {
         this.prometheusPort = in.port(PROMETHEUS_PORT);
         this.prometheusHost = in.host(PROMETHEUS_HOST, DEFAULT_PROMETHEUS_HOST);
         this.jmxEnabled = in.bool(JMX_ENABLED, false);
+        this.historyDir = in.path(HISTORY_DIR, true);
+        this.historyMaxBytes = in.bytes(HISTORY_MAX_BYTES, DEFAULT_HISTORY_MAX_BYTES, 1L << 20, 1L << 40);
+        this.historySlotSampleInterval = in.duration(HISTORY_SLOT_SAMPLE_INTERVAL,
+                DEFAULT_HISTORY_SLOT_SAMPLE_INTERVAL, Duration.ofMillis(100), Duration.ofHours(1));
+        this.estimatorEnabled = in.bool(ESTIMATOR_ENABLED, true);
+        this.model = in.path(MODEL, false);
         this.injectedFault = in.text(FAULT_INJECTION, "");
         in.reportUnknown(KNOWN);
         Map<String, String> inEffect = new LinkedHashMap<>(in.effective());
@@ -171,6 +196,30 @@ public final class Settings {
 
     public boolean jmxEnabled() {
         return jmxEnabled;
+    }
+
+    /** Where the history files go, or null for no history files. */
+    public Path historyDir() {
+        return historyDir;
+    }
+
+    /** The most the history directory may hold; the oldest files are deleted beyond it. */
+    public long historyMaxBytes() {
+        return historyMaxBytes;
+    }
+
+    public Duration historySlotSampleInterval() {
+        return historySlotSampleInterval;
+    }
+
+    /** Whether the online estimator predicts demand (and the adaptive policy uses it). */
+    public boolean estimatorEnabled() {
+        return estimatorEnabled;
+    }
+
+    /** A trained model file to warm-start the estimator from, or null. */
+    public Path model() {
+        return model;
     }
 
     /** The hook named by the test-only fault switch, or the empty string. */

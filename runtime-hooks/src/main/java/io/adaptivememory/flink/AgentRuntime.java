@@ -4,6 +4,12 @@ import io.adaptivememory.config.Settings;
 import io.adaptivememory.control.Controller;
 import io.adaptivememory.control.HeadroomGuard;
 import io.adaptivememory.control.NativeMemory;
+import io.adaptivememory.estimate.DemandEstimator;
+import io.adaptivememory.estimate.ModelFile;
+import io.adaptivememory.estimate.ModelFileException;
+import io.adaptivememory.history.ConsumerTracker;
+import io.adaptivememory.history.HistoryRecorder;
+import io.adaptivememory.history.HistoryWriter;
 import io.adaptivememory.metrics.AdaptiveMemoryMetrics;
 import io.adaptivememory.policy.AllocationPolicy;
 import io.adaptivememory.pool.SlotAccount;
@@ -19,6 +25,9 @@ import org.apache.flink.runtime.taskexecutor.slot.TaskSlotTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.WeakHashMap;
@@ -41,6 +50,10 @@ public final class AgentRuntime implements AutoCloseable {
     private final Controller controller;
     private final AdaptiveMemoryMetrics metrics;
     private final SpillAccounting spill = new SpillAccounting();
+    private final DemandEstimator estimator;
+    private final ModelFile model;
+    private final ConsumerTracker consumers;
+    private final HistoryRecorder history;
     private final Map<Object, TaskManagerPool> pools = new IdentityHashMap<>();
     /** Slot tables the agent does not govern (closed, or disabled): a late attach must not open pools for them. */
     private final Map<Object, Boolean> ungovernedTables = new WeakHashMap<>();
@@ -65,6 +78,62 @@ public final class AgentRuntime implements AutoCloseable {
                 headroom,
                 () -> FailOpen.checkInjected(Hook.CONTROLLER),
                 t -> FailOpen.report(Hook.CONTROLLER, t));
+        this.estimator = settings.estimatorEnabled() ? DemandEstimator.builder().build() : null;
+        this.model = estimator == null ? null : loadModel(settings.model());
+        if (model != null) {
+            estimator.warmStart(model.models(), model.fallback());
+        }
+        this.consumers = new ConsumerTracker(estimator);
+        String taskManager = taskManagerId();
+        this.history = new HistoryRecorder(consumers, openHistory(settings, taskManager), taskManager, this::pools,
+                ConsumerRecording.reader(), settings.controllerInterval().toNanos(),
+                settings.historySlotSampleInterval().toNanos(), () -> FailOpen.checkInjected(Hook.HISTORY),
+                t -> FailOpen.report(Hook.HISTORY, t));
+        metrics.bindLearning(consumers, history, estimator, model != null);
+    }
+
+    /** The trained model to warm-start from, or null (none configured, or refused with the reason). */
+    private static ModelFile loadModel(Path file) {
+        if (file == null) {
+            return null;
+        }
+        try {
+            ModelFile model = ModelFile.read(file);
+            LOG.info("Flink Adaptive Memory estimator warm-started from {} ({} consumer kinds, trained on {} records)",
+                    file, model.models().size(), model.trainedRows());
+            return model;
+        } catch (ModelFileException | IOException | RuntimeException e) {
+            LOG.warn("Flink Adaptive Memory refused the model file {}: {}; the estimator starts without it and "
+                    + "learns from this TaskManager's consumers", file, e.getMessage());
+            return null;
+        }
+    }
+
+    private static HistoryWriter openHistory(Settings settings, String taskManager) {
+        Path dir = settings.historyDir();
+        if (dir == null) {
+            return null;
+        }
+        try {
+            HistoryWriter writer = HistoryWriter.open(dir, taskManager, settings.historyMaxBytes());
+            LOG.info("Flink Adaptive Memory records its history in {} (at most {} bytes, oldest files deleted first)",
+                    dir, settings.historyMaxBytes());
+            return writer;
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Flink Adaptive Memory cannot write its history to {}: {}; no history is recorded", dir,
+                    e.toString());
+            return null;
+        }
+    }
+
+    /** This TaskManager process, as the history names it: host, process id and start time. */
+    private static String taskManagerId() {
+        String host = System.getenv("HOSTNAME");
+        if (host == null || host.isEmpty()) {
+            host = "host";
+        }
+        return host + "-" + ProcessHandle.current().pid() + "-"
+                + Long.toString(ManagementFactory.getRuntimeMXBean().getStartTime(), 36);
     }
 
     /**
@@ -103,6 +172,11 @@ public final class AgentRuntime implements AutoCloseable {
 
     public AdaptiveMemoryMetrics metrics() {
         return metrics;
+    }
+
+    /** The consumers running in this JVM, recorded for the history and the estimator. */
+    public ConsumerTracker consumers() {
+        return consumers;
     }
 
     /** The pools of the TaskManagers in this JVM, for diagnostics and tests. */
@@ -232,6 +306,7 @@ public final class AgentRuntime implements AutoCloseable {
         if (g == null || g.slot.isClosed()) {
             return;
         }
+        ConsumerRecording.slotFreed(g);
         g.pool.unregister(g.slot);
         metrics.unbindSlot(g.pool, g.slot);
         if (g.slot.reservedAtClose() > 0 && !g.passive) {
@@ -266,6 +341,7 @@ public final class AgentRuntime implements AutoCloseable {
 
     @Override
     public void close() {
+        history.close();
         controller.close();
         metrics.close();
     }

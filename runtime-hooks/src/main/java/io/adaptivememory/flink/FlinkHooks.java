@@ -1,5 +1,8 @@
 package io.adaptivememory.flink;
 
+import io.adaptivememory.history.ConsumerKind;
+import io.adaptivememory.history.LiveConsumer;
+
 import org.apache.flink.core.memory.MemorySegment;
 import org.apache.flink.runtime.memory.MemoryAllocationException;
 import org.apache.flink.runtime.memory.MemoryManager;
@@ -27,8 +30,13 @@ public final class FlinkHooks {
     private static final ThreadLocal<int[]> SORTER_CONSTRUCTION = ThreadLocal.withInitial(() -> new int[1]);
     /** Set while a borrowing sorter's refill reserves: it must not use other consumers' earmarks. */
     private static final ThreadLocal<boolean[]> SORTER_REFILL = ThreadLocal.withInitial(() -> new boolean[1]);
-    /** The page pools of sorters, the only consumers that cope with a refused page everywhere. */
-    private static final IdentityTable<Boolean> SORTER_POOLS = new IdentityTable<>();
+    /**
+     * Page pools the agent knows: a sorter's (the only consumer that copes with a refused page
+     * everywhere) maps to its {@link LiveConsumer} or, when it is not recorded, to
+     * {@link #UNRECORDED_SORTER}; another table operator's maps to its recorded consumer.
+     */
+    private static final IdentityTable<Object> LAZY_POOLS = new IdentityTable<>();
+    private static final Object UNRECORDED_SORTER = new Object();
 
     private FlinkHooks() {}
 
@@ -100,7 +108,7 @@ public final class FlinkHooks {
      * page, what is still earmarked there belongs to plans nobody will allocate any more (the
      * next stage plans anew), so it goes back to the pool at once rather than after the TTL.
      */
-    public static void onOwnerReleased(Object budget) {
+    public static void onOwnerReleased(Object budget, Object owner) {
         Governed g = AgentRuntime.governed(budget);
         if (g == null) {
             return;
@@ -111,6 +119,7 @@ public final class FlinkHooks {
         } catch (Throwable t) {
             FailOpen.report(Hook.RELEASE_ALL, t);
         }
+        ConsumerRecording.taskReleased(g, owner);
     }
 
     /** {@code MemoryManager.shutdown} returned: the slot is freed; its memory goes back to the pool. */
@@ -242,7 +251,13 @@ public final class FlinkHooks {
             boolean table = TABLE_SIZING.get()[0] > 0;
             int minimumPages = table ? Consumers.TABLE_MINIMUM_PAGES : Consumers.EAGER_MINIMUM_PAGES;
             long minimum = Math.min(flinkBytes, (long) minimumPages * pageSize);
-            return AgentRuntime.decisions().plan(g, flinkBytes, minimum, table);
+            long planned = AgentRuntime.decisions().plan(g, flinkBytes, minimum, table);
+            if (table) {
+                ConsumerRecording.tablePlanned(g, flinkBytes);
+            } else {
+                ConsumerRecording.eagerPlanned(g, true, flinkBytes, planned);
+            }
+            return planned;
         } catch (Throwable t) {
             FailOpen.report(Hook.COMPUTE_MEMORY_SIZE, t);
             return flinkBytes;
@@ -274,18 +289,62 @@ public final class FlinkHooks {
         }
     }
 
-    /** The sorter's constructor returned or threw. */
-    public static void exitSorterConstruction() {
+    /** The sorter's constructor returned: {@code sorter} is the built sorter. */
+    public static void exitSorterConstruction(Object sorter) {
         int[] depth = SORTER_CONSTRUCTION.get();
         depth[0] = Math.max(0, depth[0] - 1);
+        onConsumerBuilt(sorter, ConsumerKind.SORT);
     }
 
-    /** A {@code LazyMemorySegmentPool} was built; inside a sorter's constructor it is a sorter's. */
-    public static void onLazyPoolCreated(Object lazyPool) {
+    /** A SQL hash table ({@code BaseHybridHashTable}: hash joins) was constructed. */
+    public static void onHashTableBuilt(Object hashTable) {
+        onConsumerBuilt(hashTable, ConsumerKind.HASH_JOIN);
+    }
+
+    /** A SQL hash map ({@code BytesMap}: hash aggregations, window buffers) was constructed. */
+    public static void onHashMapBuilt(Object hashMap) {
+        onConsumerBuilt(hashMap, ConsumerKind.HASH_AGG);
+    }
+
+    private static void onConsumerBuilt(Object consumer, ConsumerKind kind) {
+        try {
+            FailOpen.checkInjected(Hook.CONSUMER_BUILT);
+            ConsumerRecording.ownerBuilt(consumer, kind);
+        } catch (Throwable t) {
+            FailOpen.report(Hook.CONSUMER_BUILT, t);
+        }
+    }
+
+    /** {@code MemoryManager.getSharedMemoryResourceForManagedMemory(type, ...)} was entered. */
+    public static void enterSharedResource(String type) {
+        ConsumerRecording.enterSharedResource(type);
+    }
+
+    public static void exitSharedResource() {
+        ConsumerRecording.exitSharedResource();
+    }
+
+    /**
+     * A {@code LazyMemorySegmentPool} of {@code maxPages} was built; inside a sorter's constructor
+     * it is a sorter's. The history records it as a consumer when its slot is governed.
+     */
+    public static void onLazyPoolCreated(Object lazyPool, Object memoryManager, int maxPages) {
         try {
             FailOpen.checkInjected(Hook.LAZY_POOL_CREATED);
-            if (SORTER_CONSTRUCTION.get()[0] > 0) {
-                SORTER_POOLS.putIfAbsent(lazyPool, Boolean.TRUE);
+            boolean sorter = SORTER_CONSTRUCTION.get()[0] > 0;
+            LiveConsumer recorded = null;
+            if (memoryManager instanceof MemoryManager) {
+                MemoryManager manager = (MemoryManager) memoryManager;
+                Governed g = AgentRuntime.governed(FlinkReflection.budgetOf(manager));
+                if (g != null) {
+                    long granted = (long) maxPages * manager.getPageSize();
+                    recorded = ConsumerRecording.poolBuilt(g, sorter, granted, granted);
+                }
+            }
+            if (recorded != null) {
+                LAZY_POOLS.putIfAbsent(lazyPool, recorded);
+            } else if (sorter) {
+                LAZY_POOLS.putIfAbsent(lazyPool, UNRECORDED_SORTER);
             }
         } catch (Throwable t) {
             FailOpen.report(Hook.LAZY_POOL_CREATED, t);
@@ -303,7 +362,9 @@ public final class FlinkHooks {
             long bytes = (long) flinkPages * pageSize;
             long minimum = (long) Math.min(flinkPages, Consumers.EAGER_MINIMUM_PAGES) * pageSize;
             long planned = AgentRuntime.decisions().plan(g, bytes, minimum, false);
-            return (int) Math.min(flinkPages, planned / pageSize);
+            int pages = (int) Math.min(flinkPages, planned / pageSize);
+            ConsumerRecording.eagerPlanned(g, false, bytes, (long) pages * pageSize);
+            return pages;
         } catch (Throwable t) {
             FailOpen.report(Hook.COMPUTE_NUMBER_OF_PAGES, t);
             return flinkPages;
@@ -331,10 +392,22 @@ public final class FlinkHooks {
         try {
             List<MemorySegment> cache = (List<MemorySegment>) cachePages;
             int freePages = maxPages - pageUsage;
-            if (!cache.isEmpty() || freePages <= 0 || SORTER_POOLS.get(lazyPool) == null) {
+            if (!cache.isEmpty() || freePages <= 0) {
+                return RUN_FLINK;
+            }
+            Object known = LAZY_POOLS.get(lazyPool);
+            if (known == null) {
                 return RUN_FLINK;
             }
             MemoryManager manager = (MemoryManager) memoryManager;
+            LiveConsumer recorded = known == UNRECORDED_SORTER ? null : (LiveConsumer) known;
+            if (recorded != null && !recorded.borrows()) {
+                // Flink's own refill follows (not a sorter, or a policy that does not lend): the
+                // pool will hold what it handed out plus one request.
+                recorded.notePeak((long) (pageUsage + Math.min(freePages, perRequestPages)) * manager.getPageSize(),
+                        System.nanoTime());
+                return RUN_FLINK;
+            }
             Governed g = AgentRuntime.governed(FlinkReflection.budgetOf(manager));
             if (g == null || !g.pool.policy().lends()) {
                 return RUN_FLINK;
@@ -357,6 +430,9 @@ public final class FlinkHooks {
                 while (pages > 0) {
                     try {
                         manager.allocatePages(owner, cache, pages);
+                        if (recorded != null) {
+                            recorded.notePeak((long) (pageUsage + pages) * pageSize, System.nanoTime());
+                        }
                         return RUN_FLINK;
                     } catch (MemoryAllocationException raced) {
                         pages /= 2;
@@ -366,12 +442,18 @@ public final class FlinkHooks {
                     // A sorter cannot start without a page: Flink's own request, which fails the
                     // task exactly as an exhausted static budget would.
                     manager.allocatePages(owner, cache, want);
+                    if (recorded != null) {
+                        recorded.notePeak((long) want * pageSize, System.nanoTime());
+                    }
                     return RUN_FLINK;
                 }
             } finally {
                 refilling[0] = false;
             }
             g.pool.statistics().noteDeniedPage();
+            if (recorded != null) {
+                recorded.noteDenied();
+            }
             AgentRuntime.decisions().deniedPage(g, pageUsage);
             return HANDLED;
         } catch (MemoryAllocationException e) {

@@ -20,6 +20,8 @@ public enum Hook {
     LAZY_POOL_CREATED("lazy-pool-created"),
     LAZY_REFILL("lazy-refill"),
     SPILL_ACCOUNTING("spill-accounting"),
+    CONSUMER_BUILT("consumer-built"),
+    HISTORY("history"),
     CONTROLLER("controller");
 
     private final String id;

@@ -4,7 +4,11 @@ import io.adaptivememory.config.Settings;
 import io.adaptivememory.control.HeadroomGuard;
 import io.adaptivememory.flink.FailOpen;
 import io.adaptivememory.flink.Hook;
+import io.adaptivememory.estimate.DemandEstimator;
+import io.adaptivememory.estimate.Estimate;
 import io.adaptivememory.flink.SpillAccounting;
+import io.adaptivememory.history.ConsumerTracker;
+import io.adaptivememory.history.HistoryRecorder;
 import io.adaptivememory.pool.SlotAccount;
 import io.adaptivememory.pool.TaskManagerPool;
 
@@ -43,6 +47,7 @@ public final class AdaptiveMemoryMetrics implements AutoCloseable {
     private final Map<TaskManagerPool, FlinkMetricGroupMeters> flinkGroups = new IdentityHashMap<>();
     private final SpillAccounting spill;
     private HeadroomGuard headroom;
+    private Learning learning;
     private PrometheusEndpoint endpoint;
     private JmxMeterRegistry jmx;
 
@@ -101,6 +106,29 @@ public final class AdaptiveMemoryMetrics implements AutoCloseable {
         }
     }
 
+    /** Registers the history's and the estimator's meters (JVM-wide); {@code estimator} may be null. */
+    public synchronized void bindLearning(ConsumerTracker consumers, HistoryRecorder history,
+            DemandEstimator estimator, boolean modelLoaded) {
+        this.learning = new Learning(consumers, history, estimator, modelLoaded);
+        for (MeterCatalog.LearningMeter m : MeterCatalog.LEARNING) {
+            if (m.kind() == MeterCatalog.Kind.GAUGE) {
+                Gauge.builder(m.name(), learning, m.value()).description(m.description()).baseUnit(m.unit())
+                        .strongReference(true).register(registry);
+            } else {
+                FunctionCounter.builder(m.name(), learning, m.value()).description(m.description())
+                        .baseUnit(m.unit()).register(registry);
+            }
+        }
+        if (estimator != null) {
+            for (Estimate.Source source : Estimate.Source.values()) {
+                FunctionCounter.builder(MeterCatalog.PREDICTIONS, estimator, e -> e.predictions(source))
+                        .description(MeterCatalog.PREDICTIONS_DESCRIPTION)
+                        .tag("source", source.name().toLowerCase(java.util.Locale.ROOT))
+                        .register(registry);
+            }
+        }
+    }
+
     public MeterRegistry registry() {
         return registry;
     }
@@ -120,7 +148,8 @@ public final class AdaptiveMemoryMetrics implements AutoCloseable {
      */
     public synchronized void bindFlinkMetricGroup(TaskManagerPool pool, MetricGroup taskManagerGroup) {
         if (pools.containsKey(pool) && !flinkGroups.containsKey(pool)) {
-            FlinkMetricGroupMeters group = new FlinkMetricGroupMeters(pool, taskManagerGroup, spill, headroom);
+            FlinkMetricGroupMeters group =
+                    new FlinkMetricGroupMeters(pool, taskManagerGroup, spill, headroom, learning);
             for (SlotAccount slot : pool.slots()) {
                 group.bindSlot(slot);
             }

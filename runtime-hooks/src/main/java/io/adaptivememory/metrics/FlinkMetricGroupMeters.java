@@ -37,7 +37,7 @@ final class FlinkMetricGroupMeters {
     private final Set<Integer> boundIndexes = new HashSet<>();
 
     FlinkMetricGroupMeters(TaskManagerPool pool, MetricGroup taskManagerGroup, SpillAccounting spill,
-            HeadroomGuard headroom) {
+            HeadroomGuard headroom, Learning learning) {
         this.pool = pool;
         this.root = taskManagerGroup.addGroup("adaptive").addGroup("memory");
         MetricGroup poolGroup = root.addGroup("pool");
@@ -57,6 +57,11 @@ final class FlinkMetricGroupMeters {
         if (headroom != null) {
             for (MeterCatalog.HeadroomMeter h : MeterCatalog.HEADROOM) {
                 register(root, h.name().substring(PREFIX.length()), () -> (long) h.value().applyAsDouble(headroom));
+            }
+        }
+        if (learning != null) {
+            for (MeterCatalog.LearningMeter l : MeterCatalog.LEARNING) {
+                register(root, l.name().substring(PREFIX.length()), () -> (long) l.value().applyAsDouble(learning));
             }
         }
     }

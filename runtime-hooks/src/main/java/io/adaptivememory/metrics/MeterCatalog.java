@@ -95,7 +95,11 @@ final class MeterCatalog {
             new SlotMeter("adaptive.memory.slot.borrowed", "Memory the slot holds beyond its static share",
                     (p, s) -> s.borrowedBytes()),
             new SlotMeter("adaptive.memory.slot.lent", "Part of the slot's static share other slots are using",
-                    TaskManagerPool::lentBytes));
+                    TaskManagerPool::lentBytes),
+            new SlotMeter("adaptive.memory.slot.predicted",
+                    "The estimator's upper demand estimate for the slot's live consumers (-1: none); the adaptive "
+                            + "policy does not lend this part of the slot's share",
+                    (p, s) -> s.predictedDemandBytes()));
 
     /** A counter per {@link io.adaptivememory.flink.Hook} (tag {@code hook}); in Flink's group, their total. */
     static final String FAILOPEN = "adaptive.memory.failopen";
@@ -108,6 +112,38 @@ final class MeterCatalog {
                     BYTES, SpillAccounting::spilledBytes),
             new GlobalMeter("adaptive.memory.spill.files", "Spill files Flink's operators wrote",
                     "files", SpillAccounting::spilledFiles));
+
+    /** A JVM-wide meter of the history and the estimator. */
+    record LearningMeter(String name, String description, String unit, Kind kind, ToDoubleFunction<Learning> value) {}
+
+    static final List<LearningMeter> LEARNING = List.of(
+            new LearningMeter("adaptive.memory.consumers.recorded",
+                    "Managed-memory consumers the agent followed from their plan to their end",
+                    null, Kind.COUNTER, l -> l.consumers().started()),
+            new LearningMeter("adaptive.memory.consumers.dropped",
+                    "Consumers not followed because the table of live consumers was full (should stay 0)",
+                    null, Kind.COUNTER, l -> l.consumers().dropped()),
+            new LearningMeter("adaptive.memory.consumers.live", "Consumers running now (or ended and not yet written)",
+                    null, Kind.GAUGE, l -> l.consumers().liveCount()),
+            new LearningMeter("adaptive.memory.history.records", "Consumer records written to the history files",
+                    null, Kind.COUNTER, l -> l.history().recordsWritten()),
+            new LearningMeter("adaptive.memory.history.samples", "Slot samples written to the history files",
+                    null, Kind.COUNTER, l -> l.history().samplesWritten()),
+            new LearningMeter("adaptive.memory.estimator.observations", "Ended consumers the estimator learnt from",
+                    null, Kind.COUNTER, l -> l.estimator() == null ? 0 : l.estimator().observations()),
+            new LearningMeter("adaptive.memory.estimator.keys", "(vertex, kind) keys the estimator keeps",
+                    null, Kind.GAUGE, l -> l.estimator() == null ? 0 : l.estimator().keys()),
+            new LearningMeter("adaptive.memory.estimator.evictions",
+                    "Keys the estimator forgot to stay within its bound",
+                    null, Kind.COUNTER, l -> l.estimator() == null ? 0 : l.estimator().evictions()),
+            new LearningMeter("adaptive.memory.model.loaded",
+                    "1 when the estimator was warm-started from a trained model file, else 0",
+                    null, Kind.GAUGE, l -> l.modelLoaded() ? 1 : 0));
+
+    /** Counted per {@link io.adaptivememory.estimate.Estimate.Source} (tag {@code source}). */
+    static final String PREDICTIONS = "adaptive.memory.estimator.predictions";
+    static final String PREDICTIONS_DESCRIPTION =
+            "Demand estimates made when a consumer's cap was decided, by where they came from";
 
     /** A JVM-wide meter of the native headroom guard. */
     record HeadroomMeter(String name, String description, String unit, Kind kind, ToDoubleFunction<HeadroomGuard> value) {}

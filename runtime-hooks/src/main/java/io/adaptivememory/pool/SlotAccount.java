@@ -66,6 +66,11 @@ public final class SlotAccount {
         return index;
     }
 
+    /** The Flink job the slot is allocated to. */
+    public String jobId() {
+        return jobId;
+    }
+
     /** Flink's static share for this slot: what it would get without the agent. */
     public long guaranteeBytes() {
         return guaranteeBytes;

@@ -25,7 +25,7 @@ public final class SorterConstructorAdvice {
     }
 
     @Advice.OnMethodExit
-    public static void exit() {
-        FlinkHooks.exitSorterConstruction();
+    public static void exit(@Advice.This Object sorter) {
+        FlinkHooks.exitSorterConstruction(sorter);
     }
 }

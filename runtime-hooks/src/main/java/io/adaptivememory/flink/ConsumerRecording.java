@@ -1,0 +1,170 @@
+package io.adaptivememory.flink;
+
+import io.adaptivememory.history.ConsumerKind;
+import io.adaptivememory.history.ConsumerTracker;
+import io.adaptivememory.history.LiveConsumer;
+
+import org.apache.flink.runtime.metrics.groups.TaskIOMetricGroup;
+
+/**
+ * Tells the {@link ConsumerTracker} about consumers as the sizing hooks see them, on the task
+ * thread. A table operator's plan ({@code computeMemorySize} inside the operator) is remembered on
+ * its thread until the page pool it sizes is built; the pool's construction starts the consumer,
+ * and the constructor of the Flink object around the pool (sorter, hash table, hash map) names its
+ * kind and is kept to read its spill counters at the end. Eager plans and shared resources start
+ * a consumer at once.
+ *
+ * <p>Recording never changes a sizing decision: every entry point catches its own failures and
+ * reports them to {@link FailOpen} under {@link Hook#HISTORY}.
+ */
+final class ConsumerRecording {
+
+    /** What this thread's last table sizing planned, until a page pool consumes it. */
+    private static final class ThreadState {
+        Governed planned;
+        long plannedRequestedBytes;
+        /** The consumer started by the page pool built last on this thread, until its owner is built. */
+        LiveConsumer building;
+        /** The type of the shared resource being sized on this thread ({@code getSharedMemoryResource...}). */
+        String sharedType;
+    }
+
+    private static final ThreadLocal<ThreadState> STATE = ThreadLocal.withInitial(ThreadState::new);
+    private static final ConsumerTracker.ConsumerReader READER = new ConsumerTracker.ConsumerReader() {
+        @Override
+        public long usedBytes(Object consumer) {
+            return ConsumerProbe.usedBytes(consumer);
+        }
+
+        @Override
+        public long spilledBytes(Object consumer) {
+            return ConsumerProbe.spilledBytes(consumer);
+        }
+
+        @Override
+        public long spillFiles(Object consumer) {
+            return ConsumerProbe.spillFiles(consumer);
+        }
+    };
+
+    private ConsumerRecording() {}
+
+    static ConsumerTracker.ConsumerReader reader() {
+        return READER;
+    }
+
+    private static ConsumerTracker tracker() {
+        AgentRuntime rt = AgentRuntime.current();
+        return rt == null ? null : rt.consumers();
+    }
+
+    /** A table operator planned {@code requestedBytes} (Flink's size) in the governed slot. */
+    static void tablePlanned(Governed g, long requestedBytes) {
+        try {
+            ThreadState s = STATE.get();
+            s.planned = g;
+            s.plannedRequestedBytes = requestedBytes;
+        } catch (Throwable t) {
+            FailOpen.report(Hook.HISTORY, t);
+        }
+    }
+
+    /** An eager consumer or a shared resource got its plan: it starts holding it now. */
+    static void eagerPlanned(Governed g, boolean sharedResource, long requestedBytes, long grantedBytes) {
+        try {
+            ConsumerTracker tracker = tracker();
+            if (tracker == null) {
+                return;
+            }
+            ConsumerKind kind = sharedResource ? sharedKind(STATE.get().sharedType) : ConsumerKind.DATASTREAM_SORT;
+            LiveConsumer c = tracker.start(g.pool, g.slot, kind, false, requestedBytes, grantedBytes);
+            if (c != null) {
+                c.notePeak(grantedBytes, System.nanoTime());
+            }
+        } catch (Throwable t) {
+            FailOpen.report(Hook.HISTORY, t);
+        }
+    }
+
+    private static ConsumerKind sharedKind(String type) {
+        if (type == null) {
+            return ConsumerKind.OTHER;
+        }
+        if (type.contains("rocks")) {
+            return ConsumerKind.ROCKSDB;
+        }
+        return type.contains("python") ? ConsumerKind.PYTHON : ConsumerKind.OTHER;
+    }
+
+    static void enterSharedResource(String type) {
+        STATE.get().sharedType = type;
+    }
+
+    static void exitSharedResource() {
+        STATE.get().sharedType = null;
+    }
+
+    /**
+     * A page pool of {@code grantedBytes} was built in the governed slot: a sorter's when
+     * {@code sorter}, else a table operator's if one planned on this thread. Returns the live
+     * consumer, or null when nothing is recorded for this pool.
+     */
+    static LiveConsumer poolBuilt(Governed g, boolean sorter, long sorterRequestedBytes, long grantedBytes) {
+        try {
+            ConsumerTracker tracker = tracker();
+            ThreadState s = STATE.get();
+            boolean plannedHere = s.planned == g;
+            if (tracker == null || (!sorter && !plannedHere)) {
+                return null;
+            }
+            long requested = plannedHere ? s.plannedRequestedBytes : sorterRequestedBytes;
+            s.planned = null;
+            boolean borrows = sorter && g.pool.policy().lends();
+            LiveConsumer c = tracker.start(g.pool, g.slot, sorter ? ConsumerKind.SORT : ConsumerKind.OTHER, borrows,
+                    requested, grantedBytes);
+            s.building = c;
+            return c;
+        } catch (Throwable t) {
+            FailOpen.report(Hook.HISTORY, t);
+            return null;
+        }
+    }
+
+    /** The Flink object owning the page pool built last on this thread was constructed. */
+    static void ownerBuilt(Object consumer, ConsumerKind kind) {
+        ThreadState s = STATE.get();
+        LiveConsumer c = s.building;
+        s.building = null;
+        if (c != null) {
+            c.bind(consumer, kind);
+        }
+    }
+
+    /** The task on this thread released its memory in the governed slot: its consumers end. */
+    static void taskReleased(Governed g, Object owner) {
+        try {
+            ConsumerTracker tracker = tracker();
+            if (tracker == null) {
+                return;
+            }
+            TaskIOMetricGroup io = ConsumerProbe.taskIo(owner);
+            long records = io == null ? -1 : io.getNumRecordsInCounter().getCount();
+            long bytes = io == null ? -1 : io.getNumBytesInCounter().getCount();
+            tracker.endOnThisThread(g.slot, records, bytes, READER);
+        } catch (Throwable t) {
+            FailOpen.report(Hook.HISTORY, t);
+        }
+    }
+
+    /** The governed slot was freed. */
+    static void slotFreed(Governed g) {
+        try {
+            ConsumerTracker tracker = tracker();
+            if (tracker != null) {
+                tracker.endSlot(g.slot, READER);
+            }
+        } catch (Throwable t) {
+            FailOpen.report(Hook.HISTORY, t);
+        }
+    }
+}

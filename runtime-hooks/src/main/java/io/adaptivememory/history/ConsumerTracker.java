@@ -1,0 +1,184 @@
+package io.adaptivememory.history;
+
+import io.adaptivememory.estimate.DemandEstimator;
+import io.adaptivememory.estimate.Estimate;
+import io.adaptivememory.pool.SlotAccount;
+import io.adaptivememory.pool.TaskManagerPool;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Consumer;
+
+/**
+ * The consumers running in this JVM, from the moment their cap is decided to the moment their task
+ * ends, in a fixed table of {@link #CAPACITY} entries (a consumer that finds it full is not
+ * recorded, and counted).
+ *
+ * <p>Task threads {@link #start} consumers (the estimator's prediction is taken there, allocation
+ * free) and {@link #endOnThisThread end} them when their task releases its memory; the history
+ * thread {@link #sample samples} the live ones (their Flink objects' used memory, a dead task
+ * thread's leftovers, and each slot's predicted demand for the policy) and {@link #drain drains}
+ * the ended ones into records. Nothing here locks; a table entry is claimed with a
+ * compare-and-set and cleared by the history thread only.
+ */
+public final class ConsumerTracker {
+
+    public static final int CAPACITY = 512;
+
+    private final AtomicReferenceArray<LiveConsumer> live = new AtomicReferenceArray<>(CAPACITY);
+    private final DemandEstimator estimator;
+    private final ThreadLocal<Estimate> estimates = ThreadLocal.withInitial(Estimate::new);
+    private final AtomicLong started = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+
+    /** @param estimator predicts each consumer's demand at its start; null for none */
+    public ConsumerTracker(DemandEstimator estimator) {
+        this.estimator = estimator;
+    }
+
+    /**
+     * A consumer of {@code slot} got its cap on this thread: Flink planned {@code requestedBytes},
+     * the agent granted {@code grantedBytes}. Returns its live entry, or null when the table is full.
+     */
+    public LiveConsumer start(TaskManagerPool pool, SlotAccount slot, ConsumerKind kind, boolean borrows,
+            long requestedBytes, long grantedBytes) {
+        LiveConsumer c = new LiveConsumer(pool, slot, kind, borrows, requestedBytes, grantedBytes, System.nanoTime());
+        if (estimator != null) {
+            Estimate e = estimates.get();
+            estimator.estimate(c.vertexKey, kind, c.subtask, c.parallelism, requestedBytes, e);
+            if (e.present()) {
+                c.predictedBytes = e.demandBytes();
+                c.predictedUpperBytes = e.upperBoundBytes();
+            }
+        }
+        for (int i = 0; i < CAPACITY; i++) {
+            if (live.get(i) == null && live.compareAndSet(i, null, c)) {
+                started.incrementAndGet();
+                return c;
+            }
+        }
+        dropped.incrementAndGet();
+        return null;
+    }
+
+    /**
+     * The task running on this thread released its memory: every consumer it started in
+     * {@code slot} ends, with the task's input counters (-1: not known).
+     */
+    public void endOnThisThread(SlotAccount slot, long inputRecords, long inputBytes, ConsumerReader reader) {
+        Thread self = Thread.currentThread();
+        for (int i = 0; i < CAPACITY; i++) {
+            LiveConsumer c = live.get(i);
+            if (c != null && c.thread == self && c.slot == slot && !c.ended) {
+                c.inputRecords = inputRecords;
+                c.inputBytes = inputBytes;
+                end(c, reader);
+            }
+        }
+    }
+
+    /** The slot was freed: whatever of it is still live ends now. */
+    public void endSlot(SlotAccount slot, ConsumerReader reader) {
+        for (int i = 0; i < CAPACITY; i++) {
+            LiveConsumer c = live.get(i);
+            if (c != null && c.slot == slot && !c.ended) {
+                end(c, reader);
+            }
+        }
+    }
+
+    private static void end(LiveConsumer c, ConsumerReader reader) {
+        Object consumer = c.consumer;
+        long now = System.nanoTime();
+        if (consumer != null) {
+            c.notePeak(reader.usedBytes(consumer), now);
+            c.spilledBytes = reader.spilledBytes(consumer);
+            c.spillFiles = reader.spillFiles(consumer);
+        }
+        c.endNanos = now;
+        c.endMillis = System.currentTimeMillis();
+        c.ended = true;
+    }
+
+    /**
+     * History thread: raises live consumers' peaks from their used memory, ends the consumers of
+     * task threads that died without releasing, and publishes each slot's predicted demand (the
+     * sum of its live consumers' upper estimates; -1 when none has one).
+     */
+    public void sample(TaskManagerPool[] pools, ConsumerReader reader) {
+        long now = System.nanoTime();
+        for (int i = 0; i < CAPACITY; i++) {
+            LiveConsumer c = live.get(i);
+            if (c == null || c.ended) {
+                continue;
+            }
+            if (!c.thread.isAlive()) {
+                end(c, reader);
+            } else if (c.consumer != null) {
+                c.notePeak(reader.usedBytes(c.consumer), now);
+            }
+        }
+        for (TaskManagerPool pool : pools) {
+            for (SlotAccount slot : pool.slots()) {
+                pool.setPredictedDemand(slot, predictedDemand(slot));
+            }
+        }
+    }
+
+    private long predictedDemand(SlotAccount slot) {
+        long sum = -1;
+        for (int i = 0; i < CAPACITY; i++) {
+            LiveConsumer c = live.get(i);
+            if (c != null && c.slot == slot && !c.ended && c.predictedUpperBytes >= 0) {
+                sum = Math.max(0, sum) + c.predictedUpperBytes;
+            }
+        }
+        return sum;
+    }
+
+    /** History thread: hands every ended consumer to {@code sink} and forgets it. */
+    public void drain(Consumer<LiveConsumer> sink) {
+        for (int i = 0; i < CAPACITY; i++) {
+            LiveConsumer c = live.get(i);
+            if (c != null && c.ended) {
+                live.set(i, null);
+                sink.accept(c);
+                if (estimator != null && c.peakBytes() >= 0) {
+                    long demand = c.peakBytes() + Math.max(0, c.spilledBytes);
+                    estimator.observe(c.vertexKey, c.kind, c.subtask, c.parallelism, c.requestedBytes,
+                            c.inputBytes, demand);
+                }
+            }
+        }
+    }
+
+    /** Consumers started and recorded so far. */
+    public long started() {
+        return started.get();
+    }
+
+    /** Consumers not recorded because the table was full. */
+    public long dropped() {
+        return dropped.get();
+    }
+
+    /** Consumers started and not yet drained. */
+    public int liveCount() {
+        int n = 0;
+        for (int i = 0; i < CAPACITY; i++) {
+            if (live.get(i) != null) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** What the tracker reads from a Flink consumer object; -1 when it does not say. */
+    public interface ConsumerReader {
+        long usedBytes(Object consumer);
+
+        long spilledBytes(Object consumer);
+
+        long spillFiles(Object consumer);
+    }
+}
