@@ -113,6 +113,13 @@ final class ConsumerRecording {
         try {
             ConsumerTracker tracker = tracker();
             ThreadState s = STATE.get();
+            LiveConsumer sameSorter = s.building;
+            if (sorter && sameSorter != null && sameSorter.kind() == ConsumerKind.SORT && !sameSorter.isBound()
+                    && sameSorter.slot() == g.slot) {
+                // The sorter's next sort buffer: the same consumer.
+                sameSorter.addGranted(grantedBytes);
+                return sameSorter;
+            }
             boolean plannedHere = s.planned == g;
             if (tracker == null || (!sorter && !plannedHere)) {
                 return null;
@@ -128,6 +135,11 @@ final class ConsumerRecording {
             FailOpen.report(Hook.HISTORY, t);
             return null;
         }
+    }
+
+    /** A sorter's construction begins on this thread: its first page pool starts a new consumer. */
+    static void sorterStarting() {
+        STATE.get().building = null;
     }
 
     /** The Flink object owning the page pool built last on this thread was constructed. */

@@ -273,6 +273,7 @@ public final class FlinkHooks {
     public static long sorterPlan(Object memoryManager, long reservedBytes) {
         try {
             SORTER_CONSTRUCTION.get()[0]++;
+            ConsumerRecording.sorterStarting();
             if (!(memoryManager instanceof MemoryManager)) {
                 return reservedBytes;
             }
@@ -404,8 +405,7 @@ public final class FlinkHooks {
             if (recorded != null && !recorded.borrows()) {
                 // Flink's own refill follows (not a sorter, or a policy that does not lend): the
                 // pool will hold what it handed out plus one request.
-                recorded.notePeak((long) (pageUsage + Math.min(freePages, perRequestPages)) * manager.getPageSize(),
-                        System.nanoTime());
+                recorded.addHeld((long) Math.min(freePages, perRequestPages) * manager.getPageSize(), System.nanoTime());
                 return RUN_FLINK;
             }
             Governed g = AgentRuntime.governed(FlinkReflection.budgetOf(manager));
@@ -431,7 +431,7 @@ public final class FlinkHooks {
                     try {
                         manager.allocatePages(owner, cache, pages);
                         if (recorded != null) {
-                            recorded.notePeak((long) (pageUsage + pages) * pageSize, System.nanoTime());
+                            recorded.addHeld((long) pages * pageSize, System.nanoTime());
                         }
                         return RUN_FLINK;
                     } catch (MemoryAllocationException raced) {
@@ -443,7 +443,7 @@ public final class FlinkHooks {
                     // task exactly as an exhausted static budget would.
                     manager.allocatePages(owner, cache, want);
                     if (recorded != null) {
-                        recorded.notePeak((long) want * pageSize, System.nanoTime());
+                        recorded.addHeld((long) want * pageSize, System.nanoTime());
                     }
                     return RUN_FLINK;
                 }

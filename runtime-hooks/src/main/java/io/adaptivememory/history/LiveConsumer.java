@@ -3,6 +3,8 @@ package io.adaptivememory.history;
 import io.adaptivememory.pool.SlotAccount;
 import io.adaptivememory.pool.TaskManagerPool;
 
+import java.util.concurrent.atomic.AtomicLong;
+
 /**
  * One managed-memory consumer while it runs: what it asked for, what it got, what the estimator
  * expected, and the most it has held so far. Created once per consumer on its task thread (when
@@ -22,7 +24,10 @@ public final class LiveConsumer {
     final int parallelism;
     final long startNanos;
     final long requestedBytes;
-    final long grantedBytes;
+    /** The consumer's cap: its page pools' sizes (a sorter has one pool per sort buffer), or its eager plan. */
+    private volatile long grantedBytes;
+    /** Bytes the consumer's page pools hold: pools keep what they were given until the consumer closes. */
+    private final AtomicLong heldBytes = new AtomicLong();
     /** Whether the consumer copes with a refused page (a SQL sorter): its pages may be borrowed. */
     final boolean borrows;
 
@@ -61,6 +66,16 @@ public final class LiveConsumer {
         this.peakNanos = nowNanos;
     }
 
+    /** One more page pool of {@code bytes} belongs to this consumer (a sorter's next sort buffer). */
+    public void addGranted(long bytes) {
+        grantedBytes += bytes;
+    }
+
+    /** A page pool of the consumer was refilled with {@code bytes}; raises its peak. */
+    public void addHeld(long bytes, long nowNanos) {
+        notePeak(heldBytes.addAndGet(bytes), nowNanos);
+    }
+
     /** The consumer holds {@code bytes} now; raises its peak. */
     public void notePeak(long bytes, long nowNanos) {
         if (bytes > peakBytes) {
@@ -85,6 +100,15 @@ public final class LiveConsumer {
     /** The pool refused it a page: it spills from here on. */
     public void noteDenied() {
         denied = true;
+    }
+
+    public ConsumerKind kind() {
+        return kind;
+    }
+
+    /** Whether the Flink object around the consumer's pages is known yet. */
+    public boolean isBound() {
+        return consumer != null;
     }
 
     /** Whether this is a SQL sorter, which may borrow and spills on a refused page. */

@@ -4,8 +4,11 @@ package io.adaptivememory.history;
  * Who a consumer belongs to, read from the name of the Flink task thread it runs on. Flink names
  * every task thread {@code "<task name> (<subtask + 1>/<parallelism>)#<attempt>"}, so the thread
  * gives the job vertex, the subtask and the parallelism without any Flink object. The vertex key
- * is a 64-bit FNV-1a hash of the task name: the same for every run of the same job graph, and it
- * carries no user data (task names contain operator descriptions, sometimes SQL).
+ * is a 64-bit FNV-1a hash of the task name without the planner's operator ids ({@code [12]} in
+ * {@code "SortAggregate[12] -> Sink"}), which count up across every query a client JVM plans:
+ * the key is the same for every run of the same query, whoever submits it, and it carries no user
+ * data (task names contain operator descriptions, sometimes SQL). Two vertices of one job with the
+ * same operator chain share a key; their subtasks' histories then mix.
  *
  * <p>{@link #vertexKey}, {@link #subtask} and {@link #parallelism} allocate nothing, so task
  * threads can call them; {@link #operator} builds a string and runs on the history thread.
@@ -35,10 +38,27 @@ public final class TaskIdentity {
         }
         long h = FNV_OFFSET;
         for (int i = 0; i < end; i++) {
-            h ^= threadName.charAt(i);
+            char c = threadName.charAt(i);
+            if (c == '[') {
+                int close = operatorIdEnd(threadName, i, end);
+                if (close > 0) {
+                    i = close;
+                    continue;
+                }
+            }
+            h ^= c;
             h *= FNV_PRIME;
         }
         return h;
+    }
+
+    /** The index of the {@code ]} closing a {@code [digits]} operator id opened at {@code open}, else -1. */
+    private static int operatorIdEnd(String s, int open, int end) {
+        int i = open + 1;
+        while (i < end && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+            i++;
+        }
+        return i > open + 1 && i < end && s.charAt(i) == ']' ? i : -1;
     }
 
     /** The vertex key as the history writes it: 16 hex digits. */

@@ -155,7 +155,7 @@ class HistoryFilesTest {
 
     @Test
     void text_userDataLikeCharacters_areReplacedAndCut() {
-        assertEquals("Calc_select__a__b_", HistoryFormat.text("Calc(select: a, b)"));
+        assertEquals("Calc_select:_a__b_", HistoryFormat.text("Calc(select: a, b)"));
         assertEquals(HistoryFormat.MAX_TEXT_CHARS, HistoryFormat.text("x".repeat(500)).length());
         assertEquals("-", HistoryFormat.text(""));
     }
