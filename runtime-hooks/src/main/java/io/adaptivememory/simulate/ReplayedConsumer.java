@@ -38,8 +38,8 @@ import io.adaptivememory.pool.TaskManagerPool;
  * </ul>
  *
  * A consumer that stops growing short of its demand spills the rest, D - h (RocksDB never
- * spills); a failed one spills nothing but counts as failed. Its plan Flink planned with is the
- * recorded {@code requested_bytes} (the slot's share when that was not measured).
+ * spills); a failed one spills nothing but counts as failed. Flink's plan is the recorded
+ * {@code requested_bytes} (the slot's share when that was not measured).
  */
 final class ReplayedConsumer {
 
