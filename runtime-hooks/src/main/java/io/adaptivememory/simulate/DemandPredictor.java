@@ -1,0 +1,25 @@
+package io.adaptivememory.simulate;
+
+import io.adaptivememory.history.ConsumerRecord;
+
+/**
+ * What the simulator tells the pool a consumer will need when it starts, as the agent's online
+ * estimator would: the simulator feeds the sum over a slot's live consumers to
+ * {@link io.adaptivememory.pool.TaskManagerPool#setPredictedDemand}.
+ */
+@FunctionalInterface
+public interface DemandPredictor {
+
+    /** Predicted demand of the consumer in bytes, or -1 for no prediction. */
+    long predictBytes(ConsumerRecord record);
+
+    /** The estimate the agent recorded when the consumer planned ({@code predicted_bytes}). */
+    static DemandPredictor recorded() {
+        return ConsumerRecord::predictedBytes;
+    }
+
+    /** The consumer's true demand: an upper bound on what any estimator can achieve. */
+    static DemandPredictor oracle() {
+        return ConsumerRecord::demandBytes;
+    }
+}
