@@ -284,6 +284,7 @@ public final class DemandEstimator {
         private double forgetting = RecursiveLeastSquares.DEFAULT_FORGETTING;
         private double initialCovariance = RecursiveLeastSquares.DEFAULT_INITIAL_COVARIANCE;
         private double covarianceTraceLimit = RecursiveLeastSquares.DEFAULT_COVARIANCE_TRACE_LIMIT;
+        private double errorForgetting = RecursiveLeastSquares.DEFAULT_ERROR_FORGETTING;
 
         private Builder() {}
 
@@ -329,12 +330,17 @@ public final class DemandEstimator {
             return this;
         }
 
-        /** RLS's {@code lambda} and the error averages' forgetting, in (0, 1]. */
+        /** RLS's {@code lambda}, in (0, 1]. */
         public Builder forgetting(double forgetting) {
-            if (!(forgetting > 0 && forgetting <= 1)) {
-                throw new IllegalArgumentException("forgetting must be in (0, 1], got " + forgetting);
-            }
+            RecursiveLeastSquares.checkForgetting("forgetting", forgetting);
             this.forgetting = forgetting;
+            return this;
+        }
+
+        /** The forgetting of both predictors' a-priori error averages, in (0, 1]. */
+        public Builder errorForgetting(double errorForgetting) {
+            RecursiveLeastSquares.checkForgetting("error forgetting", errorForgetting);
+            this.errorForgetting = errorForgetting;
             return this;
         }
 
@@ -353,8 +359,9 @@ public final class DemandEstimator {
         }
 
         private DemandState newState(int subtasks) {
-            return new DemandState(new RecursiveLeastSquares(forgetting, initialCovariance, covarianceTraceLimit),
-                    new DemandPercentile(recentDemands, percentile, forgetting), subtasks);
+            return new DemandState(
+                    new RecursiveLeastSquares(forgetting, initialCovariance, covarianceTraceLimit, errorForgetting),
+                    new DemandPercentile(recentDemands, percentile, errorForgetting), subtasks);
         }
 
         private static int atLeast(String name, int value, int min) {
