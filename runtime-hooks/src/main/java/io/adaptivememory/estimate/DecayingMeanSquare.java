@@ -8,9 +8,9 @@ package io.adaptivememory.estimate;
  * <pre>
  *   S_n = lambda * S_(n-1) + e_n^2        W_n = lambda * W_(n-1) + 1        mean_n = S_n / W_n
  * </pre>
- * that is, the mean of {@code e_i^2} weighted by {@code lambda^(n-i)}: the same forgetting as
- * {@link RecursiveLeastSquares}, so a model's error and its fit cover the same horizon, and, unlike
- * an EWMA started at 0, unbiased from the first error on. Non-finite errors are ignored. Not
+ * that is, the mean of {@code e_i^2} weighted by {@code lambda^(n-i)}: an exponentially weighted
+ * moving average that, unlike one started at 0, is unbiased from the first error on. Both of a
+ * key's predictors use the same {@code lambda}, so their errors are compared over the same horizon. Non-finite errors are ignored. Not
  * thread-safe: its owner serialises writes and reads.
  */
 final class DecayingMeanSquare {

@@ -22,17 +22,19 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * <ul>
  *   <li>{@link RecursiveLeastSquares}: {@code m(x) = w.x}, the source document's
  *       {@code R = a*DataRate + b*OperatorComplexity + c*Parallelism} fitted online with
- *       forgetting, with {@code sigma_m}, the root mean square of its a-priori errors
+ *       forgetting 0.98, with {@code sigma_m}, the root mean square of its a-priori errors
  *       {@code y - m(x)};</li>
  *   <li>{@link DemandPercentile}: {@code q}, the p95 of the key's last 16 demands (SQL Server's
  *       memory grant feedback), with {@code sigma_q}, the root mean square of {@code q - y}
  *       scored the same way, before each {@code y} is added.</li>
  * </ul>
+ * Both error averages weigh an error {@code k} observations old by {@code 0.9^k}: they measure
+ * how each predictor does lately.
  * The estimate is the predictor that has lately been more accurate on data it had not seen:
  * <pre>
- *   (demand, uncertainty) = (m(x), sigma_m)   if sigma_m &lt; sigma_q
- *                           (q,    sigma_q)   otherwise
- *   upper bound           = demand + z * uncertainty                (z = 2 by default)
+ *   (demand, uncertainty) = (max(0, m(x)), sigma_m)   if sigma_m &lt; sigma_q
+ *                           (q,            sigma_q)   otherwise (a tie included)
+ *   upper bound           = demand + z * uncertainty                        (z = 2 by default)
  * </pre>
  * Not {@code max(m, q)}: {@code q} pools all of a key's subtasks, so under key skew it is the hot
  * subtask's demand and the maximum would give every sibling the hot one's memory. Where the linear
@@ -46,8 +48,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *   <li>{@link Source#KEY}: the key has at least {@code minObservations} (default 3) observations:
  *       the rule above on its own predictors. Best: same operator, same job graph.</li>
  *   <li>{@link Source#PRIOR}: a model trained offline on the whole history ({@link #warmStart}):
- *       {@code demand = prior(x)}, {@code uncertainty = prior.residualMiB()}. It covers a key's
- *       first runs on this TaskManager (after a restart, or a vertex that ran on other
+ *       {@code demand = prior(x)}, {@code uncertainty = prior.residualMiB()}, with {@code x}
+ *       holding the key's previous run if this TaskManager saw one. It covers a key's first runs
+ *       on this TaskManager (after a restart, or a vertex that ran on other
  *       TaskManagers), and it is validated on held-out data, which the local kind pool is not.</li>
  *   <li>{@link Source#KIND}: the rule above on the predictors of all keys of the kind on this
  *       TaskManager, when they have at least {@code minObservations}: a new job's sorter likely
@@ -139,7 +142,8 @@ public final class DemandEstimator {
 
     /**
      * Estimates a consumer's demand into {@code out} by the rule of the class comment; returns
-     * {@code out.demandBytes()}, -1 without an estimate. Allocates nothing.
+     * {@code out.demandBytes()}, -1 without an estimate. Allocates nothing. {@code out} belongs to
+     * the calling thread.
      */
     public long estimate(long vertexKey, ConsumerKind kind, int subtask, int parallelism, long requestedBytes,
             Estimate out) {
@@ -284,6 +288,7 @@ public final class DemandEstimator {
         private double forgetting = RecursiveLeastSquares.DEFAULT_FORGETTING;
         private double initialCovariance = RecursiveLeastSquares.DEFAULT_INITIAL_COVARIANCE;
         private double covarianceTraceLimit = RecursiveLeastSquares.DEFAULT_COVARIANCE_TRACE_LIMIT;
+        private double errorForgetting = RecursiveLeastSquares.DEFAULT_ERROR_FORGETTING;
 
         private Builder() {}
 
@@ -329,12 +334,17 @@ public final class DemandEstimator {
             return this;
         }
 
-        /** RLS's {@code lambda} and the error averages' forgetting, in (0, 1]. */
+        /** RLS's {@code lambda}, in (0, 1]. */
         public Builder forgetting(double forgetting) {
-            if (!(forgetting > 0 && forgetting <= 1)) {
-                throw new IllegalArgumentException("forgetting must be in (0, 1], got " + forgetting);
-            }
+            RecursiveLeastSquares.checkForgetting("forgetting", forgetting);
             this.forgetting = forgetting;
+            return this;
+        }
+
+        /** The forgetting of both predictors' a-priori error averages, in (0, 1]. */
+        public Builder errorForgetting(double errorForgetting) {
+            RecursiveLeastSquares.checkForgetting("error forgetting", errorForgetting);
+            this.errorForgetting = errorForgetting;
             return this;
         }
 
@@ -353,8 +363,9 @@ public final class DemandEstimator {
         }
 
         private DemandState newState(int subtasks) {
-            return new DemandState(new RecursiveLeastSquares(forgetting, initialCovariance, covarianceTraceLimit),
-                    new DemandPercentile(recentDemands, percentile, forgetting), subtasks);
+            return new DemandState(
+                    new RecursiveLeastSquares(forgetting, initialCovariance, covarianceTraceLimit, errorForgetting),
+                    new DemandPercentile(recentDemands, percentile, errorForgetting), subtasks);
         }
 
         private static int atLeast(String name, int value, int min) {

@@ -38,24 +38,22 @@ public final class DemandPercentile {
     private long percentileBytes;
 
     public DemandPercentile() {
-        this(DEFAULT_CAPACITY, DEFAULT_PERCENTILE, RecursiveLeastSquares.DEFAULT_FORGETTING);
+        this(DEFAULT_CAPACITY, DEFAULT_PERCENTILE, RecursiveLeastSquares.DEFAULT_ERROR_FORGETTING);
     }
 
-    /** {@code forgetting} weighs the a-priori errors, as in {@link RecursiveLeastSquares}. */
-    public DemandPercentile(int capacity, double percentile, double forgetting) {
+    /** {@code errorForgetting} weighs the a-priori errors, as in {@link RecursiveLeastSquares}. */
+    public DemandPercentile(int capacity, double percentile, double errorForgetting) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be at least 1, got " + capacity);
         }
         if (!(percentile > 0 && percentile <= 1)) {
             throw new IllegalArgumentException("percentile must be in (0, 1], got " + percentile);
         }
-        if (!(forgetting > 0 && forgetting <= 1)) {
-            throw new IllegalArgumentException("forgetting must be in (0, 1], got " + forgetting);
-        }
+        RecursiveLeastSquares.checkForgetting("error forgetting", errorForgetting);
         this.ring = new long[capacity];
         this.scratch = new long[capacity];
         this.percentile = percentile;
-        this.errors = new DecayingMeanSquare(forgetting);
+        this.errors = new DecayingMeanSquare(errorForgetting);
         clear();
     }
 

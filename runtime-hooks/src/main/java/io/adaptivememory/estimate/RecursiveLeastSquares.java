@@ -35,8 +35,8 @@ import java.util.Arrays;
  * model learned; it only forgets how sure it was.
  *
  * <p><b>Uncertainty.</b> {@link #sigma()} is the root of the forgetting-weighted mean of the squared
- * a-priori residuals ({@link DecayingMeanSquare}): the error the model made on samples it had not
- * seen yet, in the target's unit.
+ * a-priori residuals ({@link DecayingMeanSquare}, with its own, shorter memory: default 0.9): the
+ * error the model made on samples it had not seen yet, in the target's unit.
  *
  * <p>{@link #update} and {@link #predict} allocate nothing. Not thread-safe: one writer; readers
  * need the writer's synchronisation ({@code DemandState}'s seqlock).
@@ -49,6 +49,11 @@ public final class RecursiveLeastSquares {
     public static final double DEFAULT_INITIAL_COVARIANCE = 1e4;
     /** About 1.7e4 times the initial trace: some 490 steps of wind-up at the default forgetting. */
     public static final double DEFAULT_COVARIANCE_TRACE_LIMIT = 1e9;
+    /**
+     * The residuals' own forgetting, a memory of about 10 observations: the uncertainty should say
+     * how the model does now, not how it did while it was still learning 50 observations ago.
+     */
+    public static final double DEFAULT_ERROR_FORGETTING = 0.9;
 
     private final double forgetting;
     private final double initialCovariance;
@@ -63,13 +68,13 @@ public final class RecursiveLeastSquares {
     private long resets;
 
     public RecursiveLeastSquares() {
-        this(DEFAULT_FORGETTING, DEFAULT_INITIAL_COVARIANCE, DEFAULT_COVARIANCE_TRACE_LIMIT);
+        this(DEFAULT_FORGETTING, DEFAULT_INITIAL_COVARIANCE, DEFAULT_COVARIANCE_TRACE_LIMIT, DEFAULT_ERROR_FORGETTING);
     }
 
-    public RecursiveLeastSquares(double forgetting, double initialCovariance, double covarianceTraceLimit) {
-        if (!(forgetting > 0 && forgetting <= 1)) {
-            throw new IllegalArgumentException("forgetting must be in (0, 1], got " + forgetting);
-        }
+    public RecursiveLeastSquares(double forgetting, double initialCovariance, double covarianceTraceLimit,
+            double errorForgetting) {
+        checkForgetting("forgetting", forgetting);
+        checkForgetting("error forgetting", errorForgetting);
         if (!(initialCovariance > 0 && Double.isFinite(initialCovariance))) {
             throw new IllegalArgumentException("initial covariance must be positive, got " + initialCovariance);
         }
@@ -80,8 +85,14 @@ public final class RecursiveLeastSquares {
         this.forgetting = forgetting;
         this.initialCovariance = initialCovariance;
         this.covarianceTraceLimit = covarianceTraceLimit;
-        this.residuals = new DecayingMeanSquare(forgetting);
+        this.residuals = new DecayingMeanSquare(errorForgetting);
         clear();
+    }
+
+    static void checkForgetting(String name, double value) {
+        if (!(value > 0 && value <= 1)) {
+            throw new IllegalArgumentException(name + " must be in (0, 1], got " + value);
+        }
     }
 
     /** {@code w.x}. */

@@ -1,6 +1,7 @@
 package io.adaptivememory.estimate;
 
 import static io.adaptivememory.estimate.RecursiveLeastSquares.DEFAULT_COVARIANCE_TRACE_LIMIT;
+import static io.adaptivememory.estimate.RecursiveLeastSquares.DEFAULT_ERROR_FORGETTING;
 import static io.adaptivememory.estimate.RecursiveLeastSquares.DEFAULT_FORGETTING;
 import static io.adaptivememory.estimate.RecursiveLeastSquares.DEFAULT_INITIAL_COVARIANCE;
 import static io.adaptivememory.estimate.RecursiveLeastSquares.DIMENSION;
@@ -75,7 +76,8 @@ class RecursiveLeastSquaresTest {
     @Test
     void update_relationChangesWithoutForgetting_staysBetweenOldAndNew() {
         RecursiveLeastSquares rls =
-                new RecursiveLeastSquares(1.0, DEFAULT_INITIAL_COVARIANCE, DEFAULT_COVARIANCE_TRACE_LIMIT);
+                new RecursiveLeastSquares(1.0, DEFAULT_INITIAL_COVARIANCE, DEFAULT_COVARIANCE_TRACE_LIMIT,
+                DEFAULT_ERROR_FORGETTING);
         SplittableRandom rnd = new SplittableRandom(SEED);
         feed(rls, FIRST, 500, rnd);
         feed(rls, SECOND, 1000, rnd);
@@ -86,7 +88,7 @@ class RecursiveLeastSquaresTest {
     @Test
     void sigma_twoUpdates_isTheRootMeanSquareOfTheAPrioriResiduals() {
         double delta = DEFAULT_INITIAL_COVARIANCE;
-        RecursiveLeastSquares rls = new RecursiveLeastSquares(1.0, delta, DEFAULT_COVARIANCE_TRACE_LIMIT);
+        RecursiveLeastSquares rls = new RecursiveLeastSquares(1.0, delta, DEFAULT_COVARIANCE_TRACE_LIMIT, 1.0);
         double[] x = {1, 0, 0, 0, 0, 0};
 
         rls.update(x, 4.0);
@@ -163,9 +165,10 @@ class RecursiveLeastSquaresTest {
 
     @Test
     void constructor_outOfRange_rejected() {
-        assertThrows(IllegalArgumentException.class, () -> new RecursiveLeastSquares(0.0, 1, 100));
-        assertThrows(IllegalArgumentException.class, () -> new RecursiveLeastSquares(1.01, 1, 100));
-        assertThrows(IllegalArgumentException.class, () -> new RecursiveLeastSquares(0.9, 0, 100));
-        assertThrows(IllegalArgumentException.class, () -> new RecursiveLeastSquares(0.9, 1, DIMENSION));
+        assertThrows(IllegalArgumentException.class, () -> new RecursiveLeastSquares(0.0, 1, 100, 0.9));
+        assertThrows(IllegalArgumentException.class, () -> new RecursiveLeastSquares(1.01, 1, 100, 0.9));
+        assertThrows(IllegalArgumentException.class, () -> new RecursiveLeastSquares(0.9, 0, 100, 0.9));
+        assertThrows(IllegalArgumentException.class, () -> new RecursiveLeastSquares(0.9, 1, DIMENSION, 0.9));
+        assertThrows(IllegalArgumentException.class, () -> new RecursiveLeastSquares(0.9, 1, 100, 0.0));
     }
 }
