@@ -105,7 +105,7 @@ public final class Evaluate {
         return "# Demand model evaluation\n\n"
                 + "Command: `evaluate " + command + "`\n\n"
                 + "Data: " + dataset.summary() + ".\n\n"
-                + "Split: " + split.summary() + ". Test runs: " + String.join(", ", split.testRuns()) + ".\n\n"
+                + "S" + split.summary().substring(1) + ". Test runs: " + String.join(", ", split.testRuns()) + ".\n\n"
                 + "Scores on the test rows (demand = peak + spilled bytes, in MiB). Grant accuracy is the share of"
                 + " test consumers for which a grant of the predicted size would have covered the demand (no spill)"
                 + " and been at least half used.\n\n"

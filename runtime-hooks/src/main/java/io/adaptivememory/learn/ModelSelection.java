@@ -48,7 +48,7 @@ public final class ModelSelection {
             List<Row> validation = ofKind(split.validation(), kind);
             if (train.size() >= minRows && !validation.isEmpty()) {
                 choices.add(fit(kind.id(), train, validation, options, progress));
-            } else {
+            } else if (!train.isEmpty() || !validation.isEmpty()) {
                 progress.printf("  %s: %d training and %d validation rows; needs %d and 1: uses the pooled model%n",
                         kind.id(), train.size(), validation.size(), minRows);
             }

@@ -83,7 +83,9 @@ public final class Recommendation {
         usable.forEach(r -> demand.merge(ConsumerFamily.of(r.kind()), r.demandBytes(), Long::sum));
         Map<ConsumerFamily, Integer> weights = weights(demand);
 
+        // every TaskManager with samples counts, even one none of whose consumers is usable: its use is a floor
         Map<String, List<ConsumerRecord>> byTaskManager = new TreeMap<>();
+        samples.forEach(s -> byTaskManager.computeIfAbsent(s.taskManager(), k -> new ArrayList<>()));
         usable.forEach(r -> byTaskManager.computeIfAbsent(r.taskManager(), k -> new ArrayList<>()).add(r));
         List<TaskManagerRun> runs = new ArrayList<>();
         byTaskManager.forEach((tm, records) -> runs.add(run(tm, records,
@@ -103,8 +105,8 @@ public final class Recommendation {
 
     private static TaskManagerRun run(String tm, List<ConsumerRecord> records, List<SlotSample> samples,
             Map<ConsumerFamily, Integer> weights) {
-        int slots = records.stream().mapToInt(ConsumerRecord::slots).max().orElseThrow();
-        long configured = records.stream().mapToLong(r -> r.shareBytes() * r.slots()).max().orElseThrow();
+        int slots = records.stream().mapToInt(ConsumerRecord::slots).max().orElse(1);
+        long configured = records.stream().mapToLong(r -> r.shareBytes() * r.slots()).max().orElse(0);
         for (SlotSample s : samples) {
             slots = Math.max(slots, s.slots());
             configured = Math.max(configured, s.shareBytes() * s.slots());
