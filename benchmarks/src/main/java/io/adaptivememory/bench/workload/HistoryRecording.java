@@ -65,6 +65,7 @@ public final class HistoryRecording {
             TableJob job, Map<Long, String> expected) throws Exception {
         Map<String, String> conf = new HashMap<>(options);
         conf.put("table.exec.resource.default-parallelism", String.valueOf(parallelism));
+        conf.put("parallelism.default", String.valueOf(parallelism));
         return job.run(cluster.batchTableEnvironment(conf)).equals(expected);
     }
 
