@@ -141,7 +141,7 @@ public final class NetworkTrainer {
         return best.withResidualMiB(bestRmse);
     }
 
-    /** Adds the gradient of {@code scale / 2 * (o - t)^2} for one row ({@code scale = 2 / batch rows}: the batch's mean). */
+    /** Adds one row's gradient of {@code scale / 2 * (o - t)^2}; {@code scale = 2 / batch} gives the batch mean's. */
     private void accumulate(double[] z, double target, double scale, double[] activation, double[] gradient) {
         double out = theta[outputBiasAt];
         for (int i = 0; i < units; i++) {

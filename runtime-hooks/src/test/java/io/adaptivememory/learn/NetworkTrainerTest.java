@@ -100,26 +100,4 @@ class NetworkTrainerTest {
         assertEquals(3, lines.length);
         assertTrue(lines[2].startsWith("  network p: epoch 30, validation RMSE "), lines[2]);
     }
-
-    @Test
-    void predictMiB_repeatedCalls_allocateNothing() {
-        double[][] train = rows(20, 10);
-        NeuralNetwork network = NetworkTrainer.train(train, parabola(train), train, parabola(train),
-                NetworkTrainer.Options.DEFAULTS.with(8, 5, 1), "n", QUIET);
-        com.sun.management.ThreadMXBean threads =
-                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
-        double[] features = train[0];
-        double sum = 0;
-        for (int i = 0; i < 20_000; i++) {
-            sum += network.predictMiB(features);
-        }
-        long before = threads.getCurrentThreadAllocatedBytes();
-        for (int i = 0; i < 10_000; i++) {
-            sum += network.predictMiB(features);
-        }
-        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
-
-        assertTrue(Double.isFinite(sum));
-        assertTrue(allocated < 1024, allocated + " bytes allocated by 10,000 predictions");
-    }
 }

@@ -9,6 +9,7 @@ import io.adaptivememory.estimate.LinearModel;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
 import java.util.Random;
 
 class RidgeRegressionTest {
@@ -68,7 +69,7 @@ class RidgeRegressionTest {
     void fit_largePenalty_shrinksTowardsTheMean() {
         double[][] x = rows(40, 3);
         double[] y = linear(x, COEFFICIENTS);
-        double mean = java.util.Arrays.stream(y).average().orElseThrow();
+        double mean = Arrays.stream(y).average().orElseThrow();
 
         LinearModel model = RidgeRegression.fit(x, y, 1e6);
 

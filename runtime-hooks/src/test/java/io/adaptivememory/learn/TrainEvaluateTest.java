@@ -143,7 +143,8 @@ class TrainEvaluateTest {
 
     @Test
     void train_usageErrors_exitCode2WithUsageLine() {
-        for (List<String> args : List.<List<String>>of(List.of(), List.of("--history", "h"), List.of("--history", "h", "--out"),
+        for (List<String> args : List.<List<String>>of(List.of(), List.of("--history", "h"),
+                List.of("--history", "h", "--out"),
                 List.of("--history", "h", "--out", "m", "--hidden", "0"),
                 List.of("--history", "h", "--out", "m", "--bogus", "1"),
                 List.of("--history", "h", "--history", "h", "--out", "m"))) {
