@@ -11,11 +11,11 @@ import java.util.Set;
  * required one present, and values are checked when read; any deviation is a
  * {@link UsageException} whose message says which option and why.
  */
-final class Arguments {
+public final class Arguments {
 
     /** A command line that does not fit the command's usage: exit code 2. */
-    static final class UsageException extends Exception {
-        UsageException(String message) {
+    public static final class UsageException extends Exception {
+        public UsageException(String message) {
             super(message);
         }
     }
@@ -26,7 +26,7 @@ final class Arguments {
         this.values = values;
     }
 
-    static Arguments parse(List<String> args, Set<String> required, Set<String> optional) throws UsageException {
+    public static Arguments parse(List<String> args, Set<String> required, Set<String> optional) throws UsageException {
         Map<String, String> values = new HashMap<>();
         for (int i = 0; i < args.size(); i += 2) {
             String name = args.get(i);
@@ -49,15 +49,20 @@ final class Arguments {
         return new Arguments(values);
     }
 
-    boolean has(String name) {
+    public boolean has(String name) {
         return values.containsKey(name);
     }
 
-    Path path(String name) {
+    /** The option's value, or {@code fallback} when it was not given. */
+    public String text(String name, String fallback) {
+        return values.getOrDefault(name, fallback);
+    }
+
+    public Path path(String name) {
         return Path.of(values.get(name));
     }
 
-    long whole(String name, long fallback, long min, long max) throws UsageException {
+    public long whole(String name, long fallback, long min, long max) throws UsageException {
         String v = values.get(name);
         if (v == null) {
             return fallback;
@@ -74,7 +79,7 @@ final class Arguments {
                 + "'");
     }
 
-    double number(String name, double fallback, double min, double max) throws UsageException {
+    public double number(String name, double fallback, double min, double max) throws UsageException {
         String v = values.get(name);
         if (v == null) {
             return fallback;

@@ -1,14 +1,13 @@
 package io.adaptivememory.simulate;
 
 import io.adaptivememory.history.ConsumerRecord;
-import io.adaptivememory.history.HistoryFormat;
+import io.adaptivememory.history.HistoryWriter;
 import io.adaptivememory.history.SlotSample;
-import io.adaptivememory.simulate.CommandLine.UsageException;
+import io.adaptivememory.learn.Arguments;
+import io.adaptivememory.learn.Arguments.UsageException;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +24,9 @@ public final class Generate {
     public static final String USAGE = "usage: generate --out <dir> [--runs 20] [--tms 1] [--slots 4] "
             + "[--share-mib 64] [--skew 0.9] [--seed 1]";
 
+    /** A generated history is as large as asked for: no rotation deletes any of it. */
+    private static final long UNBOUNDED_BYTES = 1L << 50;
+
     private Generate() {}
 
     /** Runs the command; returns 0 on success, 2 for a wrong command line, 1 when it failed. */
@@ -32,16 +34,16 @@ public final class Generate {
         SyntheticHistory.Parameters parameters;
         Path dir;
         try {
-            CommandLine line = CommandLine.parse(args,
-                    Set.of("out", "runs", "tms", "slots", "share-mib", "skew", "seed"));
-            dir = Path.of(line.required("out"));
+            Arguments line = Arguments.parse(args, Set.of("out"),
+                    Set.of("runs", "tms", "slots", "share-mib", "skew", "seed"));
+            dir = line.path("out");
             parameters = new SyntheticHistory.Parameters(
-                    line.integer("runs", 20, 1, 10_000),
-                    line.integer("tms", 1, 1, 1_000),
-                    line.integer("slots", 4, 1, 1_000),
-                    line.integer("share-mib", 64, 1, 1 << 20) * (1L << 20),
+                    (int) line.whole("runs", 20, 1, 10_000),
+                    (int) line.whole("tms", 1, 1, 1_000),
+                    (int) line.whole("slots", 4, 1, 1_000),
+                    line.whole("share-mib", 64, 1, 1 << 20) * (1L << 20),
                     line.number("skew", 0.9, 0.0, 1.0),
-                    line.integer("seed", 1, Integer.MIN_VALUE, Integer.MAX_VALUE));
+                    line.whole("seed", 1, Integer.MIN_VALUE, Integer.MAX_VALUE));
         } catch (UsageException e) {
             out.println("generate: " + e.getMessage());
             out.println(USAGE);
@@ -49,9 +51,9 @@ public final class Generate {
         }
         try {
             SyntheticHistory.Generated history = SyntheticHistory.generate(parameters);
-            int files = write(history, dir);
+            int taskManagers = write(history, dir);
             out.println("wrote " + history.consumers().size() + " consumer records and " + history.slots().size()
-                    + " slot samples in " + files + " files to " + dir);
+                    + " slot samples of " + taskManagers + " TaskManagers to " + dir);
             return 0;
         } catch (IOException e) {
             out.println("generate: " + e.getMessage());
@@ -59,29 +61,34 @@ public final class Generate {
         }
     }
 
-    /** Writes the history into {@code dir} (created if missing); returns the number of files. */
+    /**
+     * Writes the history into {@code dir} with the agent's own {@link HistoryWriter}, one writer
+     * per TaskManager; returns the number of TaskManagers.
+     */
     static int write(SyntheticHistory.Generated history, Path dir) throws IOException {
-        Files.createDirectories(dir);
-        Map<String, StringBuilder> files = new TreeMap<>();
-        for (ConsumerRecord r : history.consumers()) {
-            StringBuilder text = files.computeIfAbsent("consumers-" + r.taskManager() + ".csv",
-                    name -> header(HistoryFormat.CONSUMERS_MAGIC, HistoryFormat.CONSUMERS_HEADER));
-            HistoryFormat.append(text, r);
-            text.append('\n');
+        Map<String, HistoryWriter> writers = new TreeMap<>();
+        try {
+            for (ConsumerRecord r : history.consumers()) {
+                writer(writers, dir, r.taskManager()).write(r);
+            }
+            for (SlotSample s : history.slots()) {
+                writer(writers, dir, s.taskManager()).write(s);
+            }
+        } finally {
+            for (HistoryWriter w : writers.values()) {
+                w.close();
+            }
         }
-        for (SlotSample s : history.slots()) {
-            StringBuilder text = files.computeIfAbsent("slots-" + s.taskManager() + ".csv",
-                    name -> header(HistoryFormat.SLOTS_MAGIC, HistoryFormat.SLOTS_HEADER));
-            HistoryFormat.append(text, s);
-            text.append('\n');
-        }
-        for (Map.Entry<String, StringBuilder> file : files.entrySet()) {
-            Files.writeString(dir.resolve(file.getKey()), file.getValue(), StandardCharsets.UTF_8);
-        }
-        return files.size();
+        return writers.size();
     }
 
-    private static StringBuilder header(String magic, String columns) {
-        return new StringBuilder().append(magic).append('\n').append(columns).append('\n');
+    private static HistoryWriter writer(Map<String, HistoryWriter> writers, Path dir, String taskManager)
+            throws IOException {
+        HistoryWriter w = writers.get(taskManager);
+        if (w == null) {
+            w = HistoryWriter.open(dir, taskManager, UNBOUNDED_BYTES);
+            writers.put(taskManager, w);
+        }
+        return w;
     }
 }

@@ -2,7 +2,8 @@ package io.adaptivememory.simulate;
 
 import io.adaptivememory.config.PolicyKind;
 import io.adaptivememory.history.HistoryReader;
-import io.adaptivememory.simulate.CommandLine.UsageException;
+import io.adaptivememory.learn.Arguments;
+import io.adaptivememory.learn.Arguments.UsageException;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -30,8 +31,8 @@ public final class Simulate {
     /** Runs the command; returns 0 on success, 2 for a wrong command line, 1 when it failed. */
     public static int run(List<String> args, PrintStream out) {
         try {
-            CommandLine line = CommandLine.parse(args, Set.of("history", "policies", "report"));
-            Path history = Path.of(line.required("history"));
+            Arguments line = Arguments.parse(args, Set.of("history"), Set.of("policies", "report"));
+            Path history = line.path("history");
             List<PolicyVariant> variants = variants(line.text("policies", DEFAULT_POLICIES));
             String report = line.text("report", null);
             return simulate(history, variants, report == null ? null : Path.of(report), args, out);

@@ -26,7 +26,7 @@ class CommandsTest {
     @Test
     void simulate_withoutHistory_printsUsageAndReturns2() {
         assertEquals(2, Simulate.run(List.of(), out));
-        assertTrue(printed().contains("option '--history' is required"), printed());
+        assertTrue(printed().contains("option --history is required"), printed());
         assertTrue(printed().contains(Simulate.USAGE), printed());
     }
 
@@ -45,7 +45,7 @@ class CommandsTest {
     @Test
     void generate_skewAboveOne_printsUsageAndReturns2(@TempDir Path dir) {
         assertEquals(2, Generate.run(List.of("--out", dir.toString(), "--skew", "1.5"), out));
-        assertTrue(printed().contains("'--skew'='1.5' is not a number in [0.0, 1.0]"), printed());
+        assertTrue(printed().contains("--skew must be a number from 0.0 to 1.0, not '1.5'"), printed());
         assertTrue(printed().contains(Generate.USAGE), printed());
     }
 
