@@ -6,10 +6,15 @@ import io.adaptivememory.pool.TaskManagerPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Applies entitlement changes and logs each decision at debug level. */
+/**
+ * Applies entitlement changes and logs each decision at debug level. SLF4J is on every
+ * TaskManager's class path; the offline simulator ({@code java -jar adaptive-memory-agent.jar
+ * simulate}) runs the same policies without it, so the logger lives in a holder class that is
+ * only loaded when SLF4J is there.
+ */
 final class Entitlements {
 
-    private static final Logger LOG = LoggerFactory.getLogger("io.adaptivememory.decisions");
+    private static final boolean LOGGING = slf4jPresent();
 
     private Entitlements() {}
 
@@ -19,16 +24,35 @@ final class Entitlements {
             return;
         }
         pool.setLimit(slot, limitBytes);
-        if (LOG.isDebugEnabled()) {
-            LOG.debug(
-                    "pool {} {}: entitlement {} -> {} bytes ({}; holds {}, guarantee {})",
-                    pool.id(),
-                    slot,
-                    before,
-                    limitBytes,
-                    reason,
-                    slot.heldBytes(),
-                    slot.guaranteeBytes());
+        if (LOGGING) {
+            DecisionLog.changed(pool, slot, before, limitBytes, reason);
+        }
+    }
+
+    private static boolean slf4jPresent() {
+        try {
+            Class.forName("org.slf4j.LoggerFactory", false, Entitlements.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError absent) {
+            return false;
+        }
+    }
+
+    private static final class DecisionLog {
+        private static final Logger LOG = LoggerFactory.getLogger("io.adaptivememory.decisions");
+
+        static void changed(TaskManagerPool pool, SlotAccount slot, long before, long limitBytes, String reason) {
+            if (LOG.isDebugEnabled()) {
+                LOG.debug(
+                        "pool {} {}: entitlement {} -> {} bytes ({}; holds {}, guarantee {})",
+                        pool.id(),
+                        slot,
+                        before,
+                        limitBytes,
+                        reason,
+                        slot.heldBytes(),
+                        slot.guaranteeBytes());
+            }
         }
     }
 }

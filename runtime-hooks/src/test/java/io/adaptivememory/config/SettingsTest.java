@@ -117,6 +117,19 @@ class SettingsTest {
     private static final Expectation JMX = new Expectation(Settings.JMX_ENABLED, "true or false", "false",
             Settings::jmxEnabled, false);
 
+    private static final Expectation HISTORY_MAX = new Expectation(Settings.HISTORY_MAX_BYTES,
+            "a size such as 64mb, 512kb or 1gb from 1mb to 1tb", "64mb", Settings::historyMaxBytes,
+            Settings.DEFAULT_HISTORY_MAX_BYTES);
+    private static final Expectation SLOT_SAMPLES = new Expectation(Settings.HISTORY_SLOT_SAMPLE_INTERVAL,
+            "a duration such as 250ms, 2s or 1min", "5s", Settings::historySlotSampleInterval,
+            Settings.DEFAULT_HISTORY_SLOT_SAMPLE_INTERVAL);
+    private static final Expectation ESTIMATOR = new Expectation(Settings.ESTIMATOR_ENABLED, "true or false", "true",
+            Settings::estimatorEnabled, true);
+    private static final Expectation HISTORY_DIR = new Expectation(Settings.HISTORY_DIR,
+            "a directory path (created if missing)", "none", Settings::historyDir, null);
+    private static final Expectation MODEL = new Expectation(Settings.MODEL, "the path of an existing file", "none",
+            Settings::model, null);
+
     private static final String EMPTY = "";
     private static final String NEGATIVE = "-1";
     private static final String ZERO = "0";
@@ -144,6 +157,14 @@ class SettingsTest {
         add(cases, PORT, EMPTY, NEGATIVE, NAN, HUGE, "65536", "99999999999", GARBAGE, "http", "9249ms", "92.49");
         // Host names are checked for syntax only, so "-1", "0" and "NaN" pass as names.
         add(cases, HOST, EMPTY, "   ", GARBAGE, "host name", "a/b", "http://x", "h\u00f6st", "x;y");
+        add(cases, HISTORY_MAX, EMPTY, NEGATIVE, ZERO, NAN, HUGE, HUGE + "tb", GARBAGE, "1.5gb", "64 parsecs", "2tb",
+                "1023kb", "64mbs", "-64mb");
+        add(cases, SLOT_SAMPLES, EMPTY, NEGATIVE, ZERO, "99ms", NAN, HUGE, "2h", GARBAGE, "5 kg");
+        add(cases, ESTIMATOR, EMPTY, NEGATIVE, ZERO, NAN, HUGE, GARBAGE, "on");
+        // A directory that exists as a file, and an empty path; a missing directory is fine (created).
+        add(cases, HISTORY_DIR, EMPTY, "   ", "/dev/null", "\u0000");
+        // A model must be an existing regular file.
+        add(cases, MODEL, EMPTY, "/no/such/model", "/tmp", NAN, "\u0000");
         return cases.stream();
     }
 

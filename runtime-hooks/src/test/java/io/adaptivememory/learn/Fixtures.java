@@ -29,9 +29,12 @@ final class Fixtures {
         return resource("/history/fixture");
     }
 
-    /** Real recorded histories when the repository has them (history/real), else null. */
+    /**
+     * A real recorded history (history/real): the benchmark workloads at two parallelisms, four
+     * runs each, on a standalone TaskManager with the agent (docs/LEARNING.md says how it was made).
+     */
     static Path real() {
-        return Fixtures.class.getResource("/history/real") == null ? null : resource("/history/real");
+        return resource("/history/real");
     }
 
     private static Path resource(String name) {

@@ -139,9 +139,6 @@ class RecommendTest {
     @Test
     void run_realHistories_neverBelowWhatWasUsed() throws IOException {
         Path real = Fixtures.real();
-        if (real == null) {
-            return;
-        }
         HistoryReader.History history = HistoryReader.read(real);
 
         Recommendation r = Recommendation.of(history.consumers(), history.slots(), 0.1);

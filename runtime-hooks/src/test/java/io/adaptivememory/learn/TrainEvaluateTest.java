@@ -126,19 +126,29 @@ class TrainEvaluateTest {
     }
 
     @Test
-    void trainThenEvaluate_realHistories_succeedWhenPresent(@TempDir Path dir) {
+    void trainThenEvaluate_realHistory_modelBeatsFlinksStaticShareOnHeldOutRuns(@TempDir Path dir) {
         Path real = Fixtures.real();
-        if (real == null) {
-            return;
-        }
         Path model = dir.resolve("model.txt");
 
-        Output trained = train("--history", real.toString(), "--out", model.toString(), "--min-rows", "4",
-                "--epochs", "100");
+        Output trained = train("--history", real.toString(), "--out", model.toString(), "--epochs", "100");
         Output evaluated = evaluate("--history", real.toString(), "--model", model.toString());
 
         assertEquals(0, trained.code(), trained.text());
         assertEquals(0, evaluated.code(), evaluated.text());
+        assertTrue(trained.text().contains("0 problems"), trained.text());
+        double modelRmse = rmse(evaluated.text(), "model");
+        double staticRmse = rmse(evaluated.text(), "flink-static");
+        assertTrue(modelRmse < staticRmse / 2, "model " + modelRmse + " MiB vs static " + staticRmse + " MiB");
+    }
+
+    /** The RMSE column of a predictor's row in evaluate's table. */
+    private static double rmse(String table, String predictor) {
+        for (String line : table.split("\n")) {
+            if (line.startsWith("| " + predictor + " |")) {
+                return Double.parseDouble(line.split("\\|")[3].trim());
+            }
+        }
+        throw new AssertionError("no row for " + predictor + " in\n" + table);
     }
 
     @Test
