@@ -1,5 +1,6 @@
 package io.adaptivememory.learn;
 
+import io.adaptivememory.estimate.DemandEstimator;
 import io.adaptivememory.estimate.DemandModel;
 import io.adaptivememory.estimate.ModelFile;
 import io.adaptivememory.estimate.ModelFileException;
@@ -26,6 +27,11 @@ public final class Evaluate {
     public static final String USAGE = "evaluate --history <dir> --model <model file> [--report <dir>]"
             + " [--validation-fraction 0.2] [--test-fraction 0.2]";
     public static final String MODEL = "model";
+    /**
+     * The model's upper bound, prediction + z * residual (z = 2): what the agent protects of a
+     * lender's share and the size a grant by the model would have.
+     */
+    public static final String MODEL_UPPER = "model-upper";
 
     /** One predictor's scores. */
     public record Result(String predictor, Metrics metrics) {}
@@ -73,12 +79,15 @@ public final class Evaluate {
         double[] actual = Dataset.targets(rows);
         List<Result> results = new ArrayList<>();
         double[] predicted = new double[rows.size()];
-        for (int i = 0; i < predicted.length; i++) {
-            Row row = rows.get(i);
-            DemandModel m = model.modelFor(row.record().kind());
-            predicted[i] = m != null ? m.predictMiB(row.features()) : Baseline.FLINK_STATIC.predictMiB(row);
+        for (double margin : new double[] {0, DemandEstimator.DEFAULT_Z_SCORE}) {
+            for (int i = 0; i < predicted.length; i++) {
+                Row row = rows.get(i);
+                DemandModel m = model.modelFor(row.record().kind());
+                predicted[i] = m != null ? m.predictMiB(row.features()) + margin * m.residualMiB()
+                        : Baseline.FLINK_STATIC.predictMiB(row);
+            }
+            results.add(new Result(margin == 0 ? MODEL : MODEL_UPPER, Metrics.of(predicted, actual)));
         }
-        results.add(new Result(MODEL, Metrics.of(predicted, actual)));
         for (Baseline b : Baseline.values()) {
             for (int i = 0; i < predicted.length; i++) {
                 predicted[i] = b.predictMiB(rows.get(i));

@@ -75,10 +75,12 @@ class TrainEvaluateTest {
         assertEquals(0, out.code(), out.text());
         List<Evaluate.Result> results = Evaluate.evaluate(ModelFile.read(model),
                 Split.byRun(Dataset.build(Fixtures.synthetic(20, 2)).rows(), 0.2, 0.2).test());
-        assertEquals(List.of("model", "flink-static", "last-value", "ewma-0.5", "p95"),
+        assertEquals(List.of("model", "model-upper", "flink-static", "last-value", "ewma-0.5", "p95"),
                 results.stream().map(Evaluate.Result::predictor).toList());
         Metrics modelMetrics = results.get(0).metrics();
-        Metrics flink = results.get(1).metrics();
+        Metrics upper = results.get(1).metrics();
+        Metrics flink = results.get(2).metrics();
+        assertTrue(upper.grantAccuracy() > 0 && upper.maeMiB() >= modelMetrics.maeMiB() - 1e-9, upper.toString());
         assertEquals(48, modelMetrics.rows());
         assertTrue(modelMetrics.rmseMiB() < 0.5 * flink.rmseMiB(), modelMetrics + " vs " + flink);
         assertTrue(out.text().contains(Evaluate.table(results)), out.text());
