@@ -44,6 +44,13 @@ public final class AgentRuntime implements AutoCloseable {
     private static final IdentityTable<Governed> BUDGETS = new IdentityTable<>();
     private static final SizingDecisions DECISIONS = new SizingDecisions();
     private static volatile AgentRuntime current;
+    /**
+     * The estimator's bound in a TaskManager: operator vertices it remembers, and subtasks per
+     * vertex with their own previous run (higher subtasks are estimated without one). About 1.3 MB,
+     * preallocated, out of the framework heap.
+     */
+    private static final int ESTIMATOR_KEYS = 512;
+    private static final int ESTIMATOR_SUBTASKS = 128;
 
     private final Settings startupSettings;
     private final HeadroomGuard headroom;
@@ -78,7 +85,9 @@ public final class AgentRuntime implements AutoCloseable {
                 headroom,
                 () -> FailOpen.checkInjected(Hook.CONTROLLER),
                 t -> FailOpen.report(Hook.CONTROLLER, t));
-        this.estimator = settings.estimatorEnabled() ? DemandEstimator.builder().build() : null;
+        this.estimator = settings.estimatorEnabled()
+                ? DemandEstimator.builder().maxKeys(ESTIMATOR_KEYS).maxSubtasks(ESTIMATOR_SUBTASKS).build()
+                : null;
         this.model = estimator == null ? null : loadModel(settings.model());
         if (model != null) {
             estimator.warmStart(model.models(), model.fallback());

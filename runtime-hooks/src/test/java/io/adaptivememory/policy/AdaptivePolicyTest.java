@@ -123,6 +123,68 @@ class AdaptivePolicyTest {
         assertEquals(TOTAL_BYTES, b.limitBytes());
     }
 
+    // ------------------------------------------------------------------------
+    //  Predicted demand: lend less of a lender's share when its consumers are expected to need it
+    // ------------------------------------------------------------------------
+
+    @Test
+    void rebalance_lenderWithPredictedDemand_borrowerLeavesItThatMuch() {
+        TaskManagerPool pool = pool(PolicyKind.ADAPTIVE, 0.0);
+        SlotAccount borrower = register(pool, "borrower");
+        SlotAccount lender = register(pool, "lender");
+        reserve(pool, borrower, 2 * SLOT_BYTES);
+        reserve(pool, lender, FLOOR_BYTES);
+        pool.setPredictedDemand(lender, 48 * MIB);
+
+        rebalance(pool);
+
+        // C = T - unallocated floors (2 slots); others' claims: the lender's predicted 48 MiB.
+        long capacity = TOTAL_BYTES - 2 * FLOOR_BYTES;
+        assertEquals(capacity - 48 * MIB, borrower.limitBytes());
+        assertEquals(capacity - 2 * SLOT_BYTES, lender.limitBytes(), "the lender may still grow into what is left");
+        assertTrue(pool.reserve(lender, 48 * MIB - FLOOR_BYTES), "the protected part is there for the lender");
+    }
+
+    @Test
+    void rebalance_predictionAboveGuarantee_protectsOnlyTheGuarantee() {
+        TaskManagerPool pool = pool(PolicyKind.ADAPTIVE, 0.0);
+        SlotAccount borrower = register(pool, "borrower");
+        SlotAccount lender = register(pool, "lender");
+        reserve(pool, borrower, 2 * SLOT_BYTES);
+        pool.setPredictedDemand(lender, 10 * SLOT_BYTES);
+
+        rebalance(pool);
+
+        assertEquals(TOTAL_BYTES - 2 * FLOOR_BYTES - SLOT_BYTES, borrower.limitBytes());
+    }
+
+    @Test
+    void rebalance_predictionBelowFloor_changesNothing() {
+        TaskManagerPool pool = pool(PolicyKind.ADAPTIVE, 0.0);
+        SlotAccount borrower = register(pool, "borrower");
+        SlotAccount lender = register(pool, "lender");
+        reserve(pool, borrower, 2 * SLOT_BYTES);
+        pool.setPredictedDemand(lender, FLOOR_BYTES / 2);
+
+        rebalance(pool);
+
+        assertEquals(TOTAL_BYTES, borrower.limitBytes(), "as without an estimate");
+    }
+
+    @Test
+    void rebalance_predictionBelowWhatTheBorrowerHolds_neverTakesBack() {
+        TaskManagerPool pool = pool(PolicyKind.ADAPTIVE, 0.0);
+        SlotAccount borrower = register(pool, "borrower");
+        SlotAccount lender = register(pool, "lender");
+        reserve(pool, borrower, 160 * MIB);
+        pool.setPredictedDemand(lender, SLOT_BYTES);
+
+        rebalance(pool);
+
+        assertEquals(160 * MIB, borrower.limitBytes(), "an entitlement below what it holds only stops growth");
+        assertNull(pool.checkInvariants());
+    }
+
     @Test
     void rebalance_twoBorrowersBelowLevel_bothGetEqualWaterLevel() {
         TaskManagerPool pool = pool(PolicyKind.ADAPTIVE, 0.0);

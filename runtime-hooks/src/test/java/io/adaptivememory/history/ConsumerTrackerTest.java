@@ -1,0 +1,179 @@
+package io.adaptivememory.history;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.adaptivememory.config.PolicyKind;
+import io.adaptivememory.config.Settings;
+import io.adaptivememory.estimate.DemandEstimator;
+import io.adaptivememory.policy.AllocationPolicy;
+import io.adaptivememory.pool.SlotAccount;
+import io.adaptivememory.pool.TaskManagerPool;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+class ConsumerTrackerTest {
+
+    private static final long MIB = 1 << 20;
+    private static final long SLOT_BYTES = 64 * MIB;
+
+    /** A Flink consumer as the tracker sees it: what its getters would say. */
+    private record FakeFlinkConsumer(long usedBytes, long spilledBytes, long spillFiles) {}
+
+    private static final ConsumerTracker.ConsumerReader READER = new ConsumerTracker.ConsumerReader() {
+        @Override
+        public long usedBytes(Object consumer) {
+            return ((FakeFlinkConsumer) consumer).usedBytes();
+        }
+
+        @Override
+        public long spilledBytes(Object consumer) {
+            return ((FakeFlinkConsumer) consumer).spilledBytes();
+        }
+
+        @Override
+        public long spillFiles(Object consumer) {
+            return ((FakeFlinkConsumer) consumer).spillFiles();
+        }
+    };
+
+    private final TaskManagerPool pool = new TaskManagerPool(0, 4 * SLOT_BYTES, 4, SLOT_BYTES,
+            Settings.DEFAULT_FLOOR_FRACTION, 0, 0, AllocationPolicy.of(PolicyKind.ADAPTIVE));
+    private final SlotAccount slotA = pool.register("job-a", "alloc-a", SLOT_BYTES);
+    private final SlotAccount slotB = pool.register("job-b", "alloc-b", SLOT_BYTES);
+
+    private static List<ConsumerRecord> drain(ConsumerTracker tracker) {
+        List<ConsumerRecord> out = new ArrayList<>();
+        tracker.drain(c -> out.add(c.toRecord("tm")));
+        return out;
+    }
+
+    @Test
+    void taskEnd_endsOnlyThatSlotsConsumersOfThisThread_withFlinksCounters() {
+        ConsumerTracker tracker = new ConsumerTracker(null);
+        LiveConsumer sorter = tracker.start(pool, slotA, ConsumerKind.SORT, true, 64 * MIB, 104 * MIB);
+        sorter.addGranted(104 * MIB);
+        sorter.addHeld(16 * MIB, System.nanoTime());
+        sorter.addHeld(32 * MIB, System.nanoTime());
+        sorter.bind(new FakeFlinkConsumer(20 * MIB, 7 * MIB, 2), ConsumerKind.SORT);
+        sorter.noteDenied();
+        tracker.start(pool, slotB, ConsumerKind.ROCKSDB, false, 64 * MIB, 64 * MIB).notePeak(64 * MIB, 0);
+
+        tracker.endOnThisThread(slotA, 1000, 123_456, READER);
+        List<ConsumerRecord> ended = drain(tracker);
+
+        assertEquals(1, ended.size());
+        ConsumerRecord r = ended.get(0);
+        assertEquals(ConsumerKind.SORT, r.kind());
+        assertEquals("job-a", r.job());
+        assertEquals(64 * MIB, r.requestedBytes());
+        assertEquals(208 * MIB, r.grantedBytes(), "two sort buffers' pools");
+        assertEquals(48 * MIB, r.peakBytes(), "the pages its pools were given, above Flink's used-memory reading");
+        assertEquals(7 * MIB, r.spilledBytes());
+        assertEquals(2, r.spillFiles());
+        assertTrue(r.denied());
+        assertEquals(1000, r.inputRecords());
+        assertEquals(123_456, r.inputBytes());
+        assertEquals(SLOT_BYTES, r.shareBytes());
+        assertEquals(4, r.slots());
+        assertEquals(1, tracker.liveCount(), "slot B's consumer still runs");
+    }
+
+    @Test
+    void slotFreed_endsItsConsumersOfAnyThread() throws InterruptedException {
+        ConsumerTracker tracker = new ConsumerTracker(null);
+        Thread other = new Thread(() -> tracker.start(pool, slotA, ConsumerKind.HASH_JOIN, false, MIB, MIB),
+                "HashJoin[3] (2/4)#0");
+        other.start();
+        other.join();
+
+        tracker.endSlot(slotA, READER);
+        List<ConsumerRecord> ended = drain(tracker);
+
+        assertEquals(1, ended.size());
+        assertEquals(1, ended.get(0).subtask());
+        assertEquals(4, ended.get(0).parallelism());
+        assertEquals("HashJoin", ended.get(0).operator());
+        assertEquals(-1, ended.get(0).inputBytes(), "no task counters when the slot is freed");
+    }
+
+    @Test
+    void sample_deadTaskThread_endsItsConsumer() throws InterruptedException {
+        ConsumerTracker tracker = new ConsumerTracker(null);
+        Thread task = new Thread(() -> tracker.start(pool, slotA, ConsumerKind.SORT, true, MIB, MIB), "Sort (1/1)#0");
+        task.start();
+        task.join();
+
+        tracker.sample(new TaskManagerPool[] {pool}, READER);
+
+        assertEquals(1, drain(tracker).size());
+        assertEquals(0, tracker.liveCount());
+    }
+
+    @Test
+    void fullTable_consumerIsNotRecordedAndCounted() {
+        ConsumerTracker tracker = new ConsumerTracker(null);
+        for (int i = 0; i < ConsumerTracker.CAPACITY; i++) {
+            assertNotNull(tracker.start(pool, slotA, ConsumerKind.OTHER, false, MIB, MIB));
+        }
+
+        assertNull(tracker.start(pool, slotA, ConsumerKind.OTHER, false, MIB, MIB));
+        assertEquals(1, tracker.dropped());
+        assertEquals(ConsumerTracker.CAPACITY, tracker.started());
+    }
+
+    @Test
+    void withEstimator_learnsFromEndedConsumers_thenPublishesSlotsPredictedDemand() {
+        DemandEstimator estimator = DemandEstimator.builder().build();
+        ConsumerTracker tracker = new ConsumerTracker(estimator);
+        for (int run = 0; run < 4; run++) {
+            LiveConsumer c = tracker.start(pool, slotA, ConsumerKind.SORT, true, SLOT_BYTES, SLOT_BYTES);
+            c.addHeld(40 * MIB, System.nanoTime());
+            tracker.endOnThisThread(slotA, 1, 1, READER);
+            drain(tracker);
+        }
+        assertEquals(4, estimator.observations());
+
+        LiveConsumer next = tracker.start(pool, slotA, ConsumerKind.SORT, true, SLOT_BYTES, SLOT_BYTES);
+        tracker.sample(new TaskManagerPool[] {pool}, READER);
+
+        assertEquals(40 * MIB, next.predictedBytes, "the same demand every time");
+        assertEquals(next.predictedUpperBytes, slotA.predictedDemandBytes());
+        assertEquals(-1, slotB.predictedDemandBytes(), "no running consumer, no estimate");
+        tracker.endOnThisThread(slotA, 1, 1, READER);
+        drain(tracker);
+        tracker.sample(new TaskManagerPool[] {pool}, READER);
+        assertEquals(-1, slotA.predictedDemandBytes(), "its consumer ended");
+    }
+
+    @Test
+    void recorderCycle_writesEndedConsumersAndSlotSamples(@TempDir Path dir) throws IOException {
+        ConsumerTracker tracker = new ConsumerTracker(null);
+        HistoryWriter writer = HistoryWriter.open(dir, "tm-1", 64 * MIB);
+        HistoryRecorder recorder = new HistoryRecorder(tracker, writer, "tm-1", () -> new TaskManagerPool[] {pool},
+                READER, Long.MAX_VALUE / 4, 0, () -> { }, t -> {
+                    throw new AssertionError(t);
+                });
+        tracker.start(pool, slotA, ConsumerKind.HASH_AGG, false, 16 * MIB, 16 * MIB).addHeld(16 * MIB, 0);
+        tracker.endOnThisThread(slotA, 5, 50, READER);
+
+        recorder.cycle(System.nanoTime());
+        recorder.close();
+
+        HistoryReader.History h = HistoryReader.read(dir);
+        assertEquals(List.of(), h.problems());
+        assertEquals(1, h.consumers().size());
+        assertEquals(ConsumerKind.HASH_AGG, h.consumers().get(0).kind());
+        assertEquals("tm-1", h.consumers().get(0).taskManager());
+        assertTrue(h.slots().size() >= 2, "a sample per allocated slot: " + h.slots());
+        assertEquals(1, recorder.recordsWritten());
+    }
+}
