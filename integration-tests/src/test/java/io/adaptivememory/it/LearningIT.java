@@ -21,7 +21,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -41,7 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LearningIT {
 
-    static final String AGENT_JAR = System.getProperty("agent.jar");
+    static final String AGENT_JAR = AgentJar.PATH;
     static final Path WORK = Path.of("target", "learning").toAbsolutePath();
     static final Path HISTORY = WORK.resolve("history");
     static final Path MODEL = WORK.resolve("demand.model");
@@ -52,7 +51,7 @@ class LearningIT {
     @Order(1)
     @Timeout(900)
     void recordedHistory_isCompleteStrictAndOwnerOnly() throws Exception {
-        deleteRecursively(WORK);
+        TestFiles.deleteRecursively(WORK);
         try (StandaloneCluster cluster = StandaloneCluster.builder()
                 .agent(AGENT_JAR, Map.of("adaptive.memory.history.dir", HISTORY.toString(),
                         "adaptive.memory.history.slot-sample-interval", "500ms"))
@@ -93,14 +92,14 @@ class LearningIT {
     @Order(2)
     @Timeout(300)
     void offlineCommands_onTheRealHistory_trainEvaluateSimulateRecommend() throws Exception {
-        String train = agentCommand("train", "--history", HISTORY.toString(), "--out", MODEL.toString(),
+        String train = AgentJar.run("train", "--history", HISTORY.toString(), "--out", MODEL.toString(),
                 "--min-rows", "8", "--epochs", "200");
         assertTrue(train.contains("chosen") || train.contains("linear"), train);
         assertTrue(Files.isRegularFile(MODEL), "the model file is written");
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(MODEL)));
 
         Path report = WORK.resolve("report");
-        String evaluate = agentCommand("evaluate", "--history", HISTORY.toString(), "--model", MODEL.toString(),
+        String evaluate = AgentJar.run("evaluate", "--history", HISTORY.toString(), "--model", MODEL.toString(),
                 "--report", report.toString());
         for (String predictor : List.of("model", "flink-static", "last-value", "ewma-0.5", "p95")) {
             assertTrue(evaluate.contains(predictor), "evaluation reports " + predictor + ":\n" + evaluate);
@@ -108,7 +107,7 @@ class LearningIT {
         assertTrue(Files.readString(report.resolve("evaluation.md")).contains("grant accuracy"));
         assertTrue(Files.readString(report.resolve("evaluation.svg")).startsWith("<svg"));
 
-        String simulate = agentCommand("simulate", "--history", HISTORY.toString(), "--policies",
+        String simulate = AgentJar.run("simulate", "--history", HISTORY.toString(), "--policies",
                 "static,fair,adaptive,adaptive+recorded");
         Matcher violations = Pattern.compile("invariant violations\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)")
                 .matcher(simulate);
@@ -117,7 +116,7 @@ class LearningIT {
             assertEquals("0", violations.group(i), "no invariant violation in any policy:\n" + simulate);
         }
 
-        String recommend = agentCommand("recommend", "--history", HISTORY.toString());
+        String recommend = AgentJar.run("recommend", "--history", HISTORY.toString());
         Matcher size = Pattern.compile("taskmanager\\.memory\\.managed\\.size: (\\d+)m").matcher(recommend);
         assertTrue(size.find(), recommend);
         long peakSummedReserved = peakSummedReserved();
@@ -191,29 +190,5 @@ class LearningIT {
             }
         }
         return out;
-    }
-
-    /** Runs {@code java -jar adaptive-memory-agent.jar <args>}; fails unless it exits 0; returns its output. */
-    static String agentCommand(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(
-                ProcessHandle.current().info().command().orElse("java"), "-jar", AGENT_JAR));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(240, TimeUnit.SECONDS), "finished: " + command);
-        System.out.println("LearningIT: " + String.join(" ", args) + "\n" + output);
-        assertEquals(0, p.exitValue(), String.join(" ", command) + ":\n" + output);
-        return output;
-    }
-
-    static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

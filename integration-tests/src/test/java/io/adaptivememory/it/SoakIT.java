@@ -48,6 +48,9 @@ class SoakIT {
     static final SkewedSqlJob SORT = new SkewedSqlJob(200_000);
     static final HashJoinJob HASH_JOIN = new HashJoinJob(100_000, 100_000, false);
     static final SkewedDataStreamSortJob DATASTREAM_SORT = new SkewedDataStreamSortJob(100_000);
+    static final Path HISTORY = Path.of("target", "standalone", "soak-history").toAbsolutePath();
+    /** Small, so that a soak of a few hundred jobs rotates and deletes history files many times. */
+    static final long HISTORY_MAX_BYTES = 1L << 20;
 
     @Test
     @Timeout(value = 6, unit = TimeUnit.HOURS)
@@ -56,8 +59,11 @@ class SoakIT {
         Map<Long, String> sortExpected = SORT.expected();
         Map<Long, String> joinExpected = HASH_JOIN.expected();
         Map<Long, String> dataStreamExpected = DATASTREAM_SORT.expected();
+        TestFiles.deleteRecursively(HISTORY);
         try (StandaloneCluster cluster = StandaloneCluster.builder()
-                .agent(AGENT_JAR, Map.of())
+                .agent(AGENT_JAR, Map.of("adaptive.memory.history.dir", HISTORY.toString(),
+                        "adaptive.memory.history.max-bytes", HISTORY_MAX_BYTES + "b",
+                        "adaptive.memory.history.slot-sample-interval", "100ms"))
                 .workDir(Path.of("target", "standalone", "soak"))
                 .start()) {
             StandaloneCluster.TaskManager tm = cluster.taskManagers().get(0);
@@ -92,7 +98,18 @@ class SoakIT {
             assertTrue(end[1] <= baseline[1] + THREAD_SLACK, "threads stayed flat: " + baseline[1] + " -> " + end[1]);
             assertEquals(0, last.get(FAILOPEN), "no internal failure");
             assertEquals(0, last.get(ACCOUNTING_ERRORS), "no accounting error");
+            assertEquals(0, last.get("adaptive_memory_consumers_dropped_total"), "every consumer recorded");
+            assertEquals(0, last.get("adaptive_memory_consumers_live"), "every ended consumer written and forgotten");
         }
+        long historyBytes;
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(HISTORY)) {
+            historyBytes = files.mapToLong(f -> f.toFile().length()).sum();
+        }
+        System.out.printf("SoakIT: history directory %d bytes (bound %d)%n", historyBytes, HISTORY_MAX_BYTES);
+        assertTrue(historyBytes <= HISTORY_MAX_BYTES + HISTORY_MAX_BYTES / 4,
+                "the history stays within its bound (plus the files being written): " + historyBytes);
+        String read = AgentJar.run("recommend", "--history", HISTORY.toString());
+        assertTrue(read.contains(" 0 problems"), "the rotated history reads back cleanly:\n" + read);
     }
 
     /** Waits until the TaskManager's slots are freed: the agent shows no slot and an empty pool. */

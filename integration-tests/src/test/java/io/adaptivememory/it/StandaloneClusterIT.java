@@ -67,17 +67,20 @@ class StandaloneClusterIT {
      * them: each is reported in the TaskManager's log with the property, the value and what is
      * allowed, and the TaskManager runs with the defaults.
      */
-    static final Map<String, String> BAD_VALUES = Map.of(
-            "adaptive.memory.enabled", "yes",
-            "adaptive.memory.policy", "greedy",
-            "adaptive.memory.floor-fraction", "NaN",
-            "adaptive.memory.reserve-fraction", "-1",
-            "adaptive.memory.controller.interval", "0",
-            "adaptive.memory.reclaim-timeout", "2.5s",
-            "adaptive.memory.earmark-ttl", "99999999999999999999min",
-            "adaptive.memory.metrics.prometheus.host", "my host",
-            "adaptive.memory.metrics.jmx.enabled", "1",
-            "adaptive.memory.floor-fracton", "0.3");
+    static final Map<String, String> BAD_VALUES = Map.ofEntries(
+            Map.entry("adaptive.memory.enabled", "yes"),
+            Map.entry("adaptive.memory.policy", "greedy"),
+            Map.entry("adaptive.memory.floor-fraction", "NaN"),
+            Map.entry("adaptive.memory.reserve-fraction", "-1"),
+            Map.entry("adaptive.memory.controller.interval", "0"),
+            Map.entry("adaptive.memory.reclaim-timeout", "2.5s"),
+            Map.entry("adaptive.memory.earmark-ttl", "99999999999999999999min"),
+            Map.entry("adaptive.memory.metrics.prometheus.host", "my host"),
+            Map.entry("adaptive.memory.metrics.jmx.enabled", "1"),
+            Map.entry("adaptive.memory.history.dir", "/dev/null"),
+            Map.entry("adaptive.memory.history.max-bytes", "64 parsecs"),
+            Map.entry("adaptive.memory.model", "/no/such.model"),
+            Map.entry("adaptive.memory.floor-fracton", "0.3"));
 
     /**
      * Two TaskManagers, one job spanning both: identical results with and without the agents;

@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static io.adaptivememory.it.AgentMeters.FAILOPEN;
 import static io.adaptivememory.it.AgentMeters.POOL_EARMARKED;
@@ -36,14 +38,17 @@ class TaskManagerCrashIT {
 
     static final String AGENT_JAR = System.getProperty("agent.jar");
     static final RocksDbCountJob JOB = new RocksDbCountJob(3_000_000, 500);
+    static final Path HISTORY = Path.of("target", "standalone", "crash-history").toAbsolutePath();
 
     @Test
     @Timeout(600)
     void killMinus9_midJob_flinkRecoversOnANewTaskManagerWhoseAgentStartsClean() throws Exception {
         Map<Long, String> expected = JOB.expected();
+        TestFiles.deleteRecursively(HISTORY);
         try (StandaloneCluster cluster = StandaloneCluster.builder()
                 .taskManagers(2)
-                .agent(AGENT_JAR, Map.of())
+                .agent(AGENT_JAR, Map.of("adaptive.memory.history.dir", HISTORY.toString(),
+                        "adaptive.memory.history.slot-sample-interval", "100ms"))
                 .workDir(Path.of("target", "standalone", "crash"))
                 .start()) {
             Map<String, String> conf = new HashMap<>(cluster.clientConfig());
@@ -85,6 +90,26 @@ class TaskManagerCrashIT {
                 assertEquals(0, after.get(FAILOPEN), tm.resourceId() + ": no internal failure");
             }
         }
+        assertHistoryReadsBack(3);
+    }
+
+    /**
+     * The history the TaskManagers wrote, the killed one's included, reads back with the agent's
+     * own reader: a sample of every TaskManager, and nothing damaged but, at most, the torn last
+     * line of a file the kill interrupted.
+     */
+    static void assertHistoryReadsBack(int taskManagers) throws Exception {
+        String report = AgentJar.run("recommend", "--history", HISTORY.toString());
+        Matcher summary = Pattern.compile("history .*: (\\d+) files, (\\d+) consumer records, (\\d+) slot samples, "
+                + "(\\d+) problems").matcher(report);
+        assertTrue(summary.find(), report);
+        assertTrue(Integer.parseInt(summary.group(3)) > 0, "slot samples were written before and after the kill");
+        long runs = report.lines().filter(l -> l.matches("  \\S+: \\d+ slots, .*")).count();
+        assertEquals(taskManagers, runs, "every TaskManager's history, the killed one's included:\n" + report);
+        report.lines().filter(l -> l.contains(": skipped: ")).forEach(l ->
+                assertTrue(l.contains("torn last line"), "only a torn last line may be damaged: " + l));
+        System.out.printf("TaskManagerCrashIT: history of %d TaskManagers read back: %s files, %s slot samples, "
+                + "%s skipped lines%n", runs, summary.group(1), summary.group(3), summary.group(4));
     }
 
     /** Waits until the running job has completed a checkpoint; returns its id. */

@@ -2,6 +2,7 @@ package io.adaptivememory.flink;
 
 import io.adaptivememory.history.ConsumerKind;
 import io.adaptivememory.history.LiveConsumer;
+import io.adaptivememory.history.PoolUse;
 
 import org.apache.flink.core.memory.MemorySegment;
 import org.apache.flink.runtime.memory.MemoryAllocationException;
@@ -32,8 +33,8 @@ public final class FlinkHooks {
     private static final ThreadLocal<boolean[]> SORTER_REFILL = ThreadLocal.withInitial(() -> new boolean[1]);
     /**
      * Page pools the agent knows: a sorter's (the only consumer that copes with a refused page
-     * everywhere) maps to its {@link LiveConsumer} or, when it is not recorded, to
-     * {@link #UNRECORDED_SORTER}; another table operator's maps to its recorded consumer.
+     * everywhere) maps to its {@link PoolUse} or, when it is not recorded, to
+     * {@link #UNRECORDED_SORTER}; another table operator's maps to its recorded pool use.
      */
     private static final IdentityTable<Object> LAZY_POOLS = new IdentityTable<>();
     private static final Object UNRECORDED_SORTER = new Object();
@@ -343,7 +344,7 @@ public final class FlinkHooks {
                 }
             }
             if (recorded != null) {
-                LAZY_POOLS.putIfAbsent(lazyPool, recorded);
+                LAZY_POOLS.putIfAbsent(lazyPool, new PoolUse(recorded));
             } else if (sorter) {
                 LAZY_POOLS.putIfAbsent(lazyPool, UNRECORDED_SORTER);
             }
@@ -401,11 +402,12 @@ public final class FlinkHooks {
                 return RUN_FLINK;
             }
             MemoryManager manager = (MemoryManager) memoryManager;
-            LiveConsumer recorded = known == UNRECORDED_SORTER ? null : (LiveConsumer) known;
-            if (recorded != null && !recorded.borrows()) {
+            PoolUse recorded = known == UNRECORDED_SORTER ? null : (PoolUse) known;
+            if (recorded != null && !recorded.consumer().borrows()) {
                 // Flink's own refill follows (not a sorter, or a policy that does not lend): the
                 // pool will hold what it handed out plus one request.
-                recorded.addHeld((long) Math.min(freePages, perRequestPages) * manager.getPageSize(), System.nanoTime());
+                recorded.refilled((long) (pageUsage + Math.min(freePages, perRequestPages)) * manager.getPageSize(),
+                        System.nanoTime());
                 return RUN_FLINK;
             }
             Governed g = AgentRuntime.governed(FlinkReflection.budgetOf(manager));
@@ -431,7 +433,7 @@ public final class FlinkHooks {
                     try {
                         manager.allocatePages(owner, cache, pages);
                         if (recorded != null) {
-                            recorded.addHeld((long) pages * pageSize, System.nanoTime());
+                            recorded.refilled((long) (pageUsage + pages) * pageSize, System.nanoTime());
                         }
                         return RUN_FLINK;
                     } catch (MemoryAllocationException raced) {
@@ -443,7 +445,7 @@ public final class FlinkHooks {
                     // task exactly as an exhausted static budget would.
                     manager.allocatePages(owner, cache, want);
                     if (recorded != null) {
-                        recorded.addHeld((long) want * pageSize, System.nanoTime());
+                        recorded.refilled((long) want * pageSize, System.nanoTime());
                     }
                     return RUN_FLINK;
                 }
@@ -452,7 +454,7 @@ public final class FlinkHooks {
             }
             g.pool.statistics().noteDeniedPage();
             if (recorded != null) {
-                recorded.noteDenied();
+                recorded.consumer().noteDenied();
             }
             AgentRuntime.decisions().deniedPage(g, pageUsage);
             return HANDLED;

@@ -35,6 +35,9 @@ public final class HistoryRecorder implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private long lastSlotSampleNanos;
+    private final Consumer<LiveConsumer> sink = this::write;
+    /** Set by {@link #write} on the history thread, thrown by {@link #cycle}. */
+    private IOException writeFailure;
 
     public HistoryRecorder(ConsumerTracker tracker, HistoryWriter writer, String taskManager,
             Supplier<TaskManagerPool[]> pools, ConsumerTracker.ConsumerReader reader, long intervalNanos,
@@ -57,19 +60,11 @@ public final class HistoryRecorder implements AutoCloseable {
     public void cycle(long nowNanos) throws IOException {
         TaskManagerPool[] current = pools.get();
         tracker.sample(current, reader);
-        IOException[] failed = new IOException[1];
-        tracker.drain(c -> {
-            if (writer != null && failed[0] == null) {
-                try {
-                    writer.write(c.toRecord(taskManager));
-                    recordsWritten.incrementAndGet();
-                } catch (IOException e) {
-                    failed[0] = e;
-                }
-            }
-        });
-        if (failed[0] != null) {
-            throw failed[0];
+        tracker.drain(sink);
+        if (writeFailure != null) {
+            IOException failed = writeFailure;
+            writeFailure = null;
+            throw failed;
         }
         if (writer == null) {
             return;
@@ -87,6 +82,19 @@ public final class HistoryRecorder implements AutoCloseable {
             }
         }
         writer.flush();
+    }
+
+    /** Writes one ended consumer; the first failure of a cycle is kept and thrown after the drain. */
+    private void write(LiveConsumer c) {
+        if (writer == null || writeFailure != null) {
+            return;
+        }
+        try {
+            writer.write(c.toRecord(taskManager));
+            recordsWritten.incrementAndGet();
+        } catch (IOException e) {
+            writeFailure = e;
+        }
     }
 
     private void run() {

@@ -26,7 +26,7 @@ public final class LiveConsumer {
     final long requestedBytes;
     /** The consumer's cap: its page pools' sizes (a sorter has one pool per sort buffer), or its eager plan. */
     private volatile long grantedBytes;
-    /** Bytes the consumer's page pools hold: pools keep what they were given until the consumer closes. */
+    /** Bytes the consumer's page pools hold, as of their last refills ({@link PoolUse}). */
     private final AtomicLong heldBytes = new AtomicLong();
     /** Whether the consumer copes with a refused page (a SQL sorter): its pages may be borrowed. */
     final boolean borrows;
@@ -71,7 +71,7 @@ public final class LiveConsumer {
         grantedBytes += bytes;
     }
 
-    /** A page pool of the consumer was refilled with {@code bytes}; raises its peak. */
+    /** The consumer's page pools hold {@code bytes} more (or fewer, when negative); raises its peak. */
     public void addHeld(long bytes, long nowNanos) {
         notePeak(heldBytes.addAndGet(bytes), nowNanos);
     }

@@ -88,6 +88,26 @@ class ConsumerTrackerTest {
     }
 
     @Test
+    void poolUses_sumTheirPoolsAndFollowACacheFreedBetweenRefills() {
+        ConsumerTracker tracker = new ConsumerTracker(null);
+        LiveConsumer sorter = tracker.start(pool, slotA, ConsumerKind.SORT, true, SLOT_BYTES, SLOT_BYTES);
+        PoolUse first = new PoolUse(sorter);
+        PoolUse second = new PoolUse(sorter);
+
+        first.refilled(16 * MIB, 1);
+        second.refilled(16 * MIB, 2);
+        first.refilled(32 * MIB, 3);
+        // The first pool freed its cache and handed out 2 MiB since: its refill shows 2 + 6 MiB.
+        first.refilled(8 * MIB, 4);
+        second.refilled(20 * MIB, 5);
+
+        assertEquals(48 * MIB, sorter.peakBytes(), "16 + 32 at the third refill");
+        assertEquals(3, sorter.peakNanos());
+        tracker.endOnThisThread(slotA, -1, -1, READER);
+        assertEquals(48 * MIB, drain(tracker).get(0).peakBytes());
+    }
+
+    @Test
     void slotFreed_endsItsConsumersOfAnyThread() throws InterruptedException {
         ConsumerTracker tracker = new ConsumerTracker(null);
         Thread other = new Thread(() -> tracker.start(pool, slotA, ConsumerKind.HASH_JOIN, false, MIB, MIB),
