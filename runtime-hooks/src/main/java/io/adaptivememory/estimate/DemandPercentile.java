@@ -66,9 +66,17 @@ public final class DemandPercentile {
         next = (next + 1) % ring.length;
         size = Math.min(size + 1, ring.length);
         System.arraycopy(ring, 0, scratch, 0, size);
-        Arrays.sort(scratch, 0, size);
-        int rank = (int) Math.ceil(percentile * size - RANK_TOLERANCE);
-        percentileBytes = scratch[Math.max(1, rank) - 1];
+        percentileBytes = nearestRank(scratch, size, percentile);
+    }
+
+    /**
+     * The nearest-rank {@code percentile} of {@code values[0..n)} (n &gt; 0), sorting them in place;
+     * allocates nothing. The offline baselines use the same rank as the agent.
+     */
+    public static long nearestRank(long[] values, int n, double percentile) {
+        Arrays.sort(values, 0, n);
+        int rank = (int) Math.ceil(percentile * n - RANK_TOLERANCE);
+        return values[Math.max(1, rank) - 1];
     }
 
     /** The percentile of the stored demands; -1 when there are none. */

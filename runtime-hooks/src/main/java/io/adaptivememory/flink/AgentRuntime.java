@@ -46,7 +46,7 @@ public final class AgentRuntime implements AutoCloseable {
     private static volatile AgentRuntime current;
     /**
      * The estimator's bound in a TaskManager: operator vertices it remembers, and subtasks per
-     * vertex with their own previous run (higher subtasks are estimated without one). About 1.3 MB,
+     * vertex with their own previous run (higher subtasks are estimated without one). About 1.5 MB,
      * preallocated, out of the framework heap.
      */
     private static final int ESTIMATOR_KEYS = 512;

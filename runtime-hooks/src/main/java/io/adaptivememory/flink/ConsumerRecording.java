@@ -27,6 +27,8 @@ final class ConsumerRecording {
         LiveConsumer building;
         /** The type of the shared resource being sized on this thread ({@code getSharedMemoryResource...}). */
         String sharedType;
+        /** Flink's size for the sorter being built on this thread. */
+        long sorterRequestedBytes;
     }
 
     private static final ThreadLocal<ThreadState> STATE = ThreadLocal.withInitial(ThreadState::new);
@@ -69,14 +71,22 @@ final class ConsumerRecording {
         }
     }
 
-    /** An eager consumer or a shared resource got its plan: it starts holding it now. */
-    static void eagerPlanned(Governed g, boolean sharedResource, long requestedBytes, long grantedBytes) {
+    /**
+     * A plan outside any table operator got its size: an eager plan ({@code computeNumberOfPages}:
+     * DataStream BATCH sorters, merge iterators), or a {@code computeMemorySize} plan, which is a
+     * shared resource's (RocksDB, Python) or, outside one, another consumer's. It holds its plan
+     * from now on. A shared resource is created once per slot, so it is recorded once per slot.
+     */
+    static void eagerPlanned(Governed g, boolean numberOfPages, long requestedBytes, long grantedBytes) {
         try {
             ConsumerTracker tracker = tracker();
             if (tracker == null) {
                 return;
             }
-            ConsumerKind kind = sharedResource ? sharedKind(STATE.get().sharedType) : ConsumerKind.DATASTREAM_SORT;
+            ConsumerKind kind = numberOfPages ? ConsumerKind.DATASTREAM_SORT : sharedKind(STATE.get().sharedType);
+            if (kind != ConsumerKind.DATASTREAM_SORT && kind != ConsumerKind.OTHER && tracker.hasLive(g.slot, kind)) {
+                return;
+            }
             LiveConsumer c = tracker.start(g.pool, g.slot, kind, false, requestedBytes, grantedBytes);
             if (c != null) {
                 c.notePeak(grantedBytes, System.nanoTime());
@@ -97,22 +107,31 @@ final class ConsumerRecording {
     }
 
     static void enterSharedResource(String type) {
-        STATE.get().sharedType = type;
+        try {
+            STATE.get().sharedType = type;
+        } catch (Throwable t) {
+            FailOpen.report(Hook.HISTORY, t);
+        }
     }
 
     static void exitSharedResource() {
-        STATE.get().sharedType = null;
+        try {
+            STATE.get().sharedType = null;
+        } catch (Throwable t) {
+            FailOpen.report(Hook.HISTORY, t);
+        }
     }
 
     /**
      * A page pool of {@code grantedBytes} was built in the governed slot: a sorter's when
-     * {@code sorter}, else a table operator's if one planned on this thread. Returns the live
-     * consumer, or null when nothing is recorded for this pool.
+     * {@code sorter} (Flink's size for it is what its constructor was given), else a table
+     * operator's if one planned on this thread. Returns the live consumer, or null when nothing is
+     * recorded for this pool.
      */
-    static LiveConsumer poolBuilt(Governed g, boolean sorter, long sorterRequestedBytes, long grantedBytes) {
+    static LiveConsumer poolBuilt(Governed g, boolean sorter, long grantedBytes) {
+        ThreadState s = STATE.get();
         try {
             ConsumerTracker tracker = tracker();
-            ThreadState s = STATE.get();
             LiveConsumer sameSorter = s.building;
             if (sorter && sameSorter != null && sameSorter.kind() == ConsumerKind.SORT && !sameSorter.isBound()
                     && sameSorter.slot() == g.slot) {
@@ -121,10 +140,11 @@ final class ConsumerRecording {
                 return sameSorter;
             }
             boolean plannedHere = s.planned == g;
+            s.building = null;
             if (tracker == null || (!sorter && !plannedHere)) {
                 return null;
             }
-            long requested = plannedHere ? s.plannedRequestedBytes : sorterRequestedBytes;
+            long requested = sorter ? s.sorterRequestedBytes : s.plannedRequestedBytes;
             s.planned = null;
             boolean borrows = sorter && g.pool.policy().lends();
             LiveConsumer c = tracker.start(g.pool, g.slot, sorter ? ConsumerKind.SORT : ConsumerKind.OTHER, borrows,
@@ -132,14 +152,20 @@ final class ConsumerRecording {
             s.building = c;
             return c;
         } catch (Throwable t) {
+            s.building = null;
             FailOpen.report(Hook.HISTORY, t);
             return null;
         }
     }
 
-    /** A sorter's construction begins on this thread: its first page pool starts a new consumer. */
-    static void sorterStarting() {
-        STATE.get().building = null;
+    /**
+     * A sorter's construction begins on this thread with Flink's size {@code requestedBytes}: its
+     * first page pool starts a new consumer.
+     */
+    static void sorterStarting(long requestedBytes) {
+        ThreadState s = STATE.get();
+        s.building = null;
+        s.sorterRequestedBytes = requestedBytes;
     }
 
     /** The Flink object owning the page pool built last on this thread was constructed. */
@@ -147,7 +173,7 @@ final class ConsumerRecording {
         ThreadState s = STATE.get();
         LiveConsumer c = s.building;
         s.building = null;
-        if (c != null) {
+        if (c != null && !c.isEnded()) {
             c.bind(consumer, kind);
         }
     }

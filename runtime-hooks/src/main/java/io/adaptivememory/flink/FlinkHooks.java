@@ -256,7 +256,7 @@ public final class FlinkHooks {
             if (table) {
                 ConsumerRecording.tablePlanned(g, flinkBytes);
             } else {
-                ConsumerRecording.eagerPlanned(g, true, flinkBytes, planned);
+                ConsumerRecording.eagerPlanned(g, false, flinkBytes, planned);
             }
             return planned;
         } catch (Throwable t) {
@@ -274,7 +274,7 @@ public final class FlinkHooks {
     public static long sorterPlan(Object memoryManager, long reservedBytes) {
         try {
             SORTER_CONSTRUCTION.get()[0]++;
-            ConsumerRecording.sorterStarting();
+            ConsumerRecording.sorterStarting(reservedBytes);
             if (!(memoryManager instanceof MemoryManager)) {
                 return reservedBytes;
             }
@@ -291,30 +291,45 @@ public final class FlinkHooks {
         }
     }
 
-    /** The sorter's constructor returned: {@code sorter} is the built sorter. */
+    /**
+     * The sorter's constructor returned: {@code sorter} is the built sorter. Constructor advice
+     * cannot suppress, so this and the two hooks below catch everything themselves.
+     */
     public static void exitSorterConstruction(Object sorter) {
-        int[] depth = SORTER_CONSTRUCTION.get();
-        depth[0] = Math.max(0, depth[0] - 1);
-        onConsumerBuilt(sorter, ConsumerKind.SORT);
+        try {
+            int[] depth = SORTER_CONSTRUCTION.get();
+            depth[0] = Math.max(0, depth[0] - 1);
+        } catch (Throwable t) {
+            FailOpen.report(Hook.SORTER_PLAN, t);
+        }
+        try {
+            consumerBuilt(sorter, ConsumerKind.SORT);
+        } catch (Throwable t) {
+            FailOpen.report(Hook.CONSUMER_BUILT, t);
+        }
     }
 
     /** A SQL hash table ({@code BaseHybridHashTable}: hash joins) was constructed. */
     public static void onHashTableBuilt(Object hashTable) {
-        onConsumerBuilt(hashTable, ConsumerKind.HASH_JOIN);
+        try {
+            consumerBuilt(hashTable, ConsumerKind.HASH_JOIN);
+        } catch (Throwable t) {
+            FailOpen.report(Hook.CONSUMER_BUILT, t);
+        }
     }
 
     /** A SQL hash map ({@code BytesMap}: hash aggregations, window buffers) was constructed. */
     public static void onHashMapBuilt(Object hashMap) {
-        onConsumerBuilt(hashMap, ConsumerKind.HASH_AGG);
-    }
-
-    private static void onConsumerBuilt(Object consumer, ConsumerKind kind) {
         try {
-            FailOpen.checkInjected(Hook.CONSUMER_BUILT);
-            ConsumerRecording.ownerBuilt(consumer, kind);
+            consumerBuilt(hashMap, ConsumerKind.HASH_AGG);
         } catch (Throwable t) {
             FailOpen.report(Hook.CONSUMER_BUILT, t);
         }
+    }
+
+    private static void consumerBuilt(Object consumer, ConsumerKind kind) {
+        FailOpen.checkInjected(Hook.CONSUMER_BUILT);
+        ConsumerRecording.ownerBuilt(consumer, kind);
     }
 
     /** {@code MemoryManager.getSharedMemoryResourceForManagedMemory(type, ...)} was entered. */
@@ -335,13 +350,17 @@ public final class FlinkHooks {
             FailOpen.checkInjected(Hook.LAZY_POOL_CREATED);
             boolean sorter = SORTER_CONSTRUCTION.get()[0] > 0;
             LiveConsumer recorded = null;
-            if (memoryManager instanceof MemoryManager) {
-                MemoryManager manager = (MemoryManager) memoryManager;
-                Governed g = AgentRuntime.governed(FlinkReflection.budgetOf(manager));
-                if (g != null) {
-                    long granted = (long) maxPages * manager.getPageSize();
-                    recorded = ConsumerRecording.poolBuilt(g, sorter, granted, granted);
+            try {
+                if (memoryManager instanceof MemoryManager) {
+                    MemoryManager manager = (MemoryManager) memoryManager;
+                    Governed g = AgentRuntime.governed(FlinkReflection.budgetOf(manager));
+                    if (g != null) {
+                        recorded = ConsumerRecording.poolBuilt(g, sorter, (long) maxPages * manager.getPageSize());
+                    }
                 }
+            } catch (Throwable t) {
+                // Recording must never cost a sorter its borrowing mark.
+                FailOpen.report(Hook.HISTORY, t);
             }
             if (recorded != null) {
                 LAZY_POOLS.putIfAbsent(lazyPool, new PoolUse(recorded));
@@ -365,7 +384,7 @@ public final class FlinkHooks {
             long minimum = (long) Math.min(flinkPages, Consumers.EAGER_MINIMUM_PAGES) * pageSize;
             long planned = AgentRuntime.decisions().plan(g, bytes, minimum, false);
             int pages = (int) Math.min(flinkPages, planned / pageSize);
-            ConsumerRecording.eagerPlanned(g, false, bytes, (long) pages * pageSize);
+            ConsumerRecording.eagerPlanned(g, true, bytes, (long) pages * pageSize);
             return pages;
         } catch (Throwable t) {
             FailOpen.report(Hook.COMPUTE_NUMBER_OF_PAGES, t);

@@ -12,6 +12,8 @@ package io.adaptivememory.history;
  *     the same job graph, and no user data
  * @param operator the first operator of the task's name (e.g. {@code SortAggregate})
  * @param predictedBytes the online estimator's demand estimate when the plan was made
+ * @param predictedUpperBytes that estimate plus its uncertainty margin: what the adaptive policy
+ *     kept from being lent while the consumer ran
  * @param peakBytes the most the consumer held
  * @param spilledBytes bytes the consumer wrote to spill files, as Flink counts them
  * @param denied whether the pool refused it a page (it then spilled)
@@ -31,6 +33,7 @@ public record ConsumerRecord(
         long requestedBytes,
         long grantedBytes,
         long predictedBytes,
+        long predictedUpperBytes,
         long peakBytes,
         long timeToPeakMillis,
         long lifetimeMillis,

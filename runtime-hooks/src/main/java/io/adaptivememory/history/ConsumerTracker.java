@@ -69,7 +69,7 @@ public final class ConsumerTracker {
         Thread self = Thread.currentThread();
         for (int i = 0; i < CAPACITY; i++) {
             LiveConsumer c = live.get(i);
-            if (c != null && c.thread == self && c.slot == slot && !c.ended) {
+            if (c != null && c.thread == self && c.slot == slot) {
                 c.inputRecords = inputRecords;
                 c.inputBytes = inputBytes;
                 end(c, reader);
@@ -81,13 +81,16 @@ public final class ConsumerTracker {
     public void endSlot(SlotAccount slot, ConsumerReader reader) {
         for (int i = 0; i < CAPACITY; i++) {
             LiveConsumer c = live.get(i);
-            if (c != null && c.slot == slot && !c.ended) {
+            if (c != null && c.slot == slot) {
                 end(c, reader);
             }
         }
     }
 
     private static void end(LiveConsumer c, ConsumerReader reader) {
+        if (!c.claimEnd()) {
+            return;
+        }
         Object consumer = c.consumer;
         long now = System.nanoTime();
         if (consumer != null) {
@@ -112,7 +115,8 @@ public final class ConsumerTracker {
             if (c == null || c.ended) {
                 continue;
             }
-            if (!c.thread.isAlive()) {
+            Thread thread = c.thread;
+            if (thread == null || !thread.isAlive()) {
                 end(c, reader);
             } else if (c.consumer != null) {
                 c.notePeak(reader.usedBytes(c.consumer), now);
@@ -143,6 +147,7 @@ public final class ConsumerTracker {
             if (c != null && c.ended) {
                 live.set(i, null);
                 sink.accept(c);
+                c.forgetFlinkObjects();
                 if (estimator != null && c.peakBytes() >= 0) {
                     long demand = c.peakBytes() + Math.max(0, c.spilledBytes);
                     estimator.observe(c.vertexKey, c.kind, c.subtask, c.parallelism, c.requestedBytes,
@@ -150,6 +155,17 @@ public final class ConsumerTracker {
                 }
             }
         }
+    }
+
+    /** Whether a consumer of {@code kind} runs in {@code slot} (a shared resource is recorded once per slot). */
+    public boolean hasLive(SlotAccount slot, ConsumerKind kind) {
+        for (int i = 0; i < CAPACITY; i++) {
+            LiveConsumer c = live.get(i);
+            if (c != null && c.slot == slot && c.kind == kind && !c.ended) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Consumers started and recorded so far. */

@@ -24,7 +24,7 @@ public final class HistoryFormat {
 
     public static final List<String> CONSUMER_COLUMNS = List.of(
             "end_ms", "tm", "job", "vertex", "operator", "kind", "subtask", "parallelism", "slot", "slots",
-            "share_bytes", "requested_bytes", "granted_bytes", "predicted_bytes", "peak_bytes",
+            "share_bytes", "requested_bytes", "granted_bytes", "predicted_bytes", "predicted_upper_bytes", "peak_bytes",
             "time_to_peak_ms", "lifetime_ms", "spilled_bytes", "spill_files", "denied",
             "input_records", "input_bytes");
     public static final List<String> SLOT_COLUMNS = List.of(
@@ -59,6 +59,7 @@ public final class HistoryFormat {
                 .append(r.subtask()).append(',').append(r.parallelism()).append(',').append(r.slot()).append(',')
                 .append(r.slots()).append(',').append(r.shareBytes()).append(',').append(r.requestedBytes())
                 .append(',').append(r.grantedBytes()).append(',').append(r.predictedBytes()).append(',')
+                .append(r.predictedUpperBytes()).append(',')
                 .append(r.peakBytes()).append(',').append(r.timeToPeakMillis()).append(',')
                 .append(r.lifetimeMillis()).append(',').append(r.spilledBytes()).append(',')
                 .append(r.spillFiles()).append(',').append(r.denied() ? 1 : 0).append(',')
@@ -94,7 +95,7 @@ public final class HistoryFormat {
         return new ConsumerRecord(
                 f.time(), f.text(), f.text(), f.text(), f.text(), f.kind(), f.index(), f.count(), f.index(),
                 f.count(), f.bytes(), f.bytes(), f.bytes(), f.bytes(), f.bytes(), f.bytes(), f.bytes(), f.bytes(),
-                f.bytes(), f.flag(), f.bytes(), f.bytes());
+                f.bytes(), f.bytes(), f.flag(), f.bytes(), f.bytes());
     }
 
     /** Parses one slot-sample line; throws {@link HistoryFormatException} with the reason when it is not one. */

@@ -124,7 +124,9 @@ public final class HistoryRecorder implements AutoCloseable {
         LockSupport.unpark(thread);
         try {
             thread.join(2000);
-            cycle(System.nanoTime());
+            if (!thread.isAlive()) {
+                cycle(System.nanoTime());
+            }
         } catch (Throwable t) {
             onFailure.accept(t);
         } finally {

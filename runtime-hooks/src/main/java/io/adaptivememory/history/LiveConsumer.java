@@ -3,6 +3,7 @@ package io.adaptivememory.history;
 import io.adaptivememory.pool.SlotAccount;
 import io.adaptivememory.pool.TaskManagerPool;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -17,7 +18,8 @@ public final class LiveConsumer {
 
     final TaskManagerPool pool;
     final SlotAccount slot;
-    final Thread thread;
+    /** The task thread; cleared once the record is written, so nothing here outlives the task. */
+    volatile Thread thread;
     final String taskName;
     final long vertexKey;
     final int subtask;
@@ -48,6 +50,7 @@ public final class LiveConsumer {
     long inputRecords = -1;
     long inputBytes = -1;
     volatile boolean ended;
+    private final AtomicBoolean ending = new AtomicBoolean();
 
     LiveConsumer(TaskManagerPool pool, SlotAccount slot, ConsumerKind kind, boolean borrows, long requestedBytes,
             long grantedBytes, long nowNanos) {
@@ -102,6 +105,28 @@ public final class LiveConsumer {
         denied = true;
     }
 
+    /**
+     * Claims the right to end this consumer: true for exactly one caller (its task thread, the
+     * thread freeing its slot, or the history thread finding its task thread dead).
+     */
+    boolean claimEnd() {
+        return ending.compareAndSet(false, true);
+    }
+
+    public boolean isEnded() {
+        return ended;
+    }
+
+    /**
+     * Drops the references to the task thread and to Flink's consumer object once the record is
+     * written: the page-pool table keeps this object while the pool lives, and the Flink object
+     * holds the pool, so keeping it would keep both (and the job's class loader) forever.
+     */
+    void forgetFlinkObjects() {
+        consumer = null;
+        thread = null;
+    }
+
     public ConsumerKind kind() {
         return kind;
     }
@@ -150,6 +175,7 @@ public final class LiveConsumer {
                 requestedBytes,
                 grantedBytes,
                 predictedBytes,
+                predictedUpperBytes,
                 peakBytes,
                 Math.max(0, peakNanos - startNanos) / 1_000_000,
                 lifetimeNanos / 1_000_000,

@@ -1,6 +1,6 @@
 package io.adaptivememory.learn;
 
-import java.util.Arrays;
+import io.adaptivememory.estimate.DemandPercentile;
 
 /**
  * What one consumer key (vertex, kind, subtask) did in earlier runs, newest first: an immutable
@@ -50,7 +50,6 @@ public record PreviousRuns(long demandBytes, long inputBytes, int runs, Previous
         for (int i = 0; i < k; i++, run = run.older) {
             values[i] = run.demandBytes;
         }
-        Arrays.sort(values);
-        return values[Math.max(0, (int) Math.ceil(p * k) - 1)];
+        return DemandPercentile.nearestRank(values, k, p);
     }
 }

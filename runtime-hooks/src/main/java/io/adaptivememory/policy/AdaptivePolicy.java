@@ -30,6 +30,11 @@ import java.util.Arrays;
  */
 public final class AdaptivePolicy implements AllocationPolicy {
 
+    private static final String NO_BORROWER = "no borrower";
+    private static final String NO_BORROWER_PROTECTED = "no borrower, predicted demand protected";
+    private static final String SINGLE_BORROWER = "single borrower";
+    private static final String SINGLE_BORROWER_PROTECTED = "single borrower, predicted demand protected";
+
     private long[] levels = new long[0];
     private long[] claims = new long[0];
     private boolean[] hungryFlags = new boolean[0];
@@ -74,11 +79,13 @@ public final class AdaptivePolicy implements AllocationPolicy {
         }
         long capacity = pool.totalBytes() - pool.reserveBytes() - pool.unallocatedFloorBytes();
         if (hungry <= 1) {
+            String reason = hungry == 0
+                    ? predictedAboveFloors ? NO_BORROWER_PROTECTED : NO_BORROWER
+                    : predictedAboveFloors ? SINGLE_BORROWER_PROTECTED : SINGLE_BORROWER;
             for (int i = 0; i < slots.length; i++) {
                 SlotAccount s = slots[i];
-                String reason = hungry == 0 ? "no borrower" : "single borrower";
                 Entitlements.set(pool, s, greedyLimit(pool, s, capacity, allClaims - claims[i], predictedAboveFloors),
-                        predictedAboveFloors ? reason + ", predicted demand protected" : reason);
+                        reason);
             }
             return;
         }

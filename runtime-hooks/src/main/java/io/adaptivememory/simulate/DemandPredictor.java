@@ -13,9 +13,12 @@ public interface DemandPredictor {
     /** Predicted demand of the consumer in bytes, or -1 for no prediction. */
     long predictBytes(ConsumerRecord record);
 
-    /** The estimate the agent recorded when the consumer planned ({@code predicted_bytes}). */
+    /**
+     * What the agent protected for the consumer: its recorded estimate plus margin
+     * ({@code predicted_upper_bytes}).
+     */
     static DemandPredictor recorded() {
-        return ConsumerRecord::predictedBytes;
+        return ConsumerRecord::predictedUpperBytes;
     }
 
     /** The consumer's true demand: an upper bound on what any estimator can achieve. */

@@ -152,7 +152,7 @@ public final class SyntheticHistory {
             long endMillis = startMillis + lifetime;
             consumers.add(new ConsumerRecord(endMillis, tm, jobId, vertex, job.operator(), job.kind(), subtask,
                     parallelism, slot, p.slotsPerTaskManager(), p.shareBytes(), p.shareBytes(), p.shareBytes(),
-                    predicted, peak, timeToPeak, lifetime, spilled, (spilled + p.shareBytes() - 1) / p.shareBytes(),
+                    predicted, predicted, peak, timeToPeak, lifetime, spilled, (spilled + p.shareBytes() - 1) / p.shareBytes(),
                     false, subtaskRows, inputBytes));
             for (long t = startMillis; t <= endMillis; t += SAMPLE_MILLIS) {
                 long reserved = lazy ? Math.min(peak, Math.round((double) demand * (t - startMillis)

@@ -108,6 +108,32 @@ class ConsumerTrackerTest {
     }
 
     @Test
+    void drained_forgetsTheTaskThreadAndFlinksObject_soThePoolTableCannotPinThem() {
+        ConsumerTracker tracker = new ConsumerTracker(null);
+        LiveConsumer c = tracker.start(pool, slotA, ConsumerKind.HASH_JOIN, false, MIB, MIB);
+        c.bind(new FakeFlinkConsumer(MIB, 0, 0), ConsumerKind.HASH_JOIN);
+        tracker.endOnThisThread(slotA, 1, 1, READER);
+
+        drain(tracker);
+
+        assertNull(c.consumer);
+        assertNull(c.thread);
+    }
+
+    @Test
+    void endedTwice_fromTaskAndSlotFree_recordedOnce() {
+        ConsumerTracker tracker = new ConsumerTracker(null);
+        tracker.start(pool, slotA, ConsumerKind.SORT, true, MIB, MIB);
+
+        tracker.endOnThisThread(slotA, 7, 70, READER);
+        tracker.endSlot(slotA, READER);
+
+        List<ConsumerRecord> ended = drain(tracker);
+        assertEquals(1, ended.size());
+        assertEquals(70, ended.get(0).inputBytes(), "the first end wins");
+    }
+
+    @Test
     void slotFreed_endsItsConsumersOfAnyThread() throws InterruptedException {
         ConsumerTracker tracker = new ConsumerTracker(null);
         Thread other = new Thread(() -> tracker.start(pool, slotA, ConsumerKind.HASH_JOIN, false, MIB, MIB),

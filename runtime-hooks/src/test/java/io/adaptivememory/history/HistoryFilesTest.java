@@ -22,7 +22,7 @@ class HistoryFilesTest {
 
     static ConsumerRecord record(String job, int subtask, long peakBytes, long spilledBytes) {
         return new ConsumerRecord(1_764_000_000_000L + subtask, "host-42-abc", job, "00ff00ff00ff00ff", "SortAggregate",
-                ConsumerKind.SORT, subtask, 4, subtask, 4, 64 * MIB, 48 * MIB, 96 * MIB, -1, peakBytes, 120, 900,
+                ConsumerKind.SORT, subtask, 4, subtask, 4, 64 * MIB, 48 * MIB, 96 * MIB, -1, -1, peakBytes, 120, 900,
                 spilledBytes, spilledBytes > 0 ? 3 : 0, spilledBytes > 0, 1000, 123_456);
     }
 
@@ -101,7 +101,7 @@ class HistoryFilesTest {
         assertTrue(h.problems().get(0).contains("column operator='Sort Aggregate'"), h.problems().get(0));
         assertTrue(h.problems().get(1).contains("column kind='quicksort' is not a consumer kind"));
         assertTrue(h.problems().get(2).contains("column predicted_bytes='-2'"), h.problems().get(2));
-        assertTrue(h.problems().get(3).contains("23 fields where 22 are expected"), h.problems().get(3));
+        assertTrue(h.problems().get(3).contains("24 fields where 23 are expected"), h.problems().get(3));
         assertTrue(h.problems().get(4).contains("line longer than 1024"), h.problems().get(4));
         assertTrue(h.problems().get(5).contains("column end_ms='NaN'"), h.problems().get(5));
     }

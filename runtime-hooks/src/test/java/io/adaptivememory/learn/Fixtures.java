@@ -50,7 +50,7 @@ final class Fixtures {
             int subtask, int slot, long requestedBytes, long peakBytes, long spilledBytes, long lifetimeMillis,
             long inputBytes) {
         return new ConsumerRecord(endMillis, tm, job, vertex, "Op", kind, subtask, 4, slot, 4, 64 * MIB,
-                requestedBytes, requestedBytes, -1, peakBytes, 0, lifetimeMillis, spilledBytes,
+                requestedBytes, requestedBytes, -1, -1, peakBytes, 0, lifetimeMillis, spilledBytes,
                 spilledBytes > 0 ? 1 : 0, false, inputBytes / 100, inputBytes);
     }
 

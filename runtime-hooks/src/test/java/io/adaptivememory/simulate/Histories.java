@@ -25,7 +25,7 @@ final class Histories {
                 : SHARE_BYTES;
         long spilled = Math.max(0, demand - peak);
         return new ConsumerRecord(startMillis + lifetimeMillis, "tm-1", job, "v1", "Op", kind, slot, SLOTS, slot,
-                SLOTS, SHARE_BYTES, SHARE_BYTES, SHARE_BYTES, -1, peak, -1, lifetimeMillis, spilled,
+                SLOTS, SHARE_BYTES, SHARE_BYTES, SHARE_BYTES, -1, -1, peak, -1, lifetimeMillis, spilled,
                 spilled > 0 ? 1 : 0, false, 1000, demand);
     }
 
