@@ -62,20 +62,20 @@ class LearningIT {
             AgentMeters.awaitEmptyPool(cluster.taskManagers().get(0).agentPrometheus());
         }
 
-        List<String[]> consumers = lines("consumers-");
-        List<String[]> slots = lines("slots-");
+        List<Map<String, String>> consumers = lines("consumers-");
+        List<Map<String, String>> slots = lines("slots-");
         assertTrue(consumers.size() > 100, consumers.size() + " consumer records");
         assertTrue(slots.size() > 10, slots.size() + " slot samples");
         Set<String> kinds = new HashSet<>();
         Set<String> jobs = new HashSet<>();
         Set<String> parallelisms = new HashSet<>();
-        for (String[] r : consumers) {
-            kinds.add(r[5]);
-            jobs.add(r[2]);
-            parallelisms.add(r[7]);
-            long peak = Long.parseLong(r[14]);
-            assertTrue(peak >= 0 && peak <= TM_MANAGED_BYTES, "peak within the TaskManager: " + String.join(",", r));
-            assertTrue(Integer.parseInt(r[8]) < Integer.parseInt(r[9]), "slot index below the slot count");
+        for (Map<String, String> r : consumers) {
+            kinds.add(r.get("kind"));
+            jobs.add(r.get("job"));
+            parallelisms.add(r.get("parallelism"));
+            long peak = Long.parseLong(r.get("peak_bytes"));
+            assertTrue(peak >= 0 && peak <= TM_MANAGED_BYTES, "peak within the TaskManager: " + r);
+            assertTrue(Integer.parseInt(r.get("slot")) < Integer.parseInt(r.get("slots")), "slot below the slot count");
         }
         assertTrue(kinds.containsAll(KINDS), "every kind of consumer recorded: " + kinds);
         assertEquals(24, jobs.size(), "one run per job: " + jobs.size());
@@ -172,20 +172,27 @@ class LearningIT {
     /** The highest sum of the slots' reserved bytes in one sampling round of one TaskManager. */
     static long peakSummedReserved() throws IOException {
         Map<String, Long> byRound = new java.util.HashMap<>();
-        for (String[] s : lines("slots-")) {
-            byRound.merge(s[1] + "@" + s[0], Long.parseLong(s[6]), Long::sum);
+        for (Map<String, String> s : lines("slots-")) {
+            byRound.merge(s.get("tm") + "@" + s.get("time_ms"), Long.parseLong(s.get("reserved_bytes")), Long::sum);
         }
         return byRound.values().stream().mapToLong(Long::longValue).max().orElse(0);
     }
 
-    /** The data lines of every history file starting with {@code prefix}, split into fields. */
-    static List<String[]> lines(String prefix) throws IOException {
-        List<String[]> out = new ArrayList<>();
+    /** The data lines of every history file starting with {@code prefix}, column name -> value (docs/HISTORY.md). */
+    static List<Map<String, String>> lines(String prefix) throws IOException {
+        List<Map<String, String>> out = new ArrayList<>();
         try (Stream<Path> files = Files.list(HISTORY)) {
             for (Path f : files.filter(p -> p.getFileName().toString().startsWith(prefix)).sorted().toList()) {
                 List<String> all = Files.readAllLines(f, StandardCharsets.UTF_8);
+                String[] columns = all.get(1).split(",");
                 for (String line : all.subList(2, all.size())) {
-                    out.add(line.split(",", -1));
+                    String[] values = line.split(",", -1);
+                    assertEquals(columns.length, values.length, f + ": " + line);
+                    Map<String, String> row = new java.util.LinkedHashMap<>();
+                    for (int i = 0; i < columns.length; i++) {
+                        row.put(columns[i], values[i]);
+                    }
+                    out.add(row);
                 }
             }
         }
