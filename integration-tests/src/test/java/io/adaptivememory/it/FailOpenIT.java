@@ -16,8 +16,10 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +47,12 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 class FailOpenIT {
 
     static final String FAILOPEN = "adaptive_memory_failopen_total";
+    /**
+     * Hooks whose failure leaves the pool's picture incomplete (bytes it does not see, a plan
+     * nothing was set aside for): the pool must stop lending for good.
+     */
+    static final Set<String> STOPS_LENDING =
+            Set.of("slot-allocated", "reserve", "compute-memory-size", "compute-number-of-pages");
     static final Map<String, String> SMALL_SLOTS = Map.of(
             "taskmanager.memory.managed.size", "64m",
             "metrics.fetcher.update-interval", "500");
@@ -95,6 +103,9 @@ class FailOpenIT {
         System.setProperty("adaptive.memory.test.inject-fault", hook);
         try (EmbeddedCluster cluster = EmbeddedCluster.start("adaptive", EmbeddedCluster.SLOTS, SMALL_SLOTS)) {
             runJobMix(cluster, hook);
+            if (!hook.equals("all")) {
+                checkPoolAfterJobs(agent, hook);
+            }
         } finally {
             System.clearProperty("adaptive.memory.test.inject-fault");
         }
@@ -133,6 +144,44 @@ class FailOpenIT {
             readManagedMemoryMetric(cluster);
             assertArrayEquals(heldExpected, held.drain(), "held sort");
         }
+    }
+
+    /**
+     * After the mix the newest pool (this cluster's) keeps no account of a slot Flink freed
+     * (twelve slot allocations went by, at most four are live), whether or not the shutdown hook
+     * worked; and a failure that leaves the pool's picture incomplete stopped its lending.
+     */
+    static void checkPoolAfterJobs(Prometheus agent, String hook) throws InterruptedException {
+        if (hook.equals("slot-table")) {
+            return; // no pool was opened: Flink alone
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        String pool;
+        long accounts;
+        do {
+            Thread.sleep(200);
+            List<Prometheus.Sample> samples = agent.scrape();
+            pool = newestPool(samples);
+            String p = pool;
+            accounts = samples.stream()
+                    .filter(s -> s.name().equals("adaptive_memory_slot_guarantee_bytes") && p.equals(s.label("pool")))
+                    .count();
+        } while (accounts > EmbeddedCluster.SLOTS && System.nanoTime() < deadline);
+        assertTrue(accounts <= EmbeddedCluster.SLOTS,
+                "pool " + pool + " keeps " + accounts + " slot accounts for " + EmbeddedCluster.SLOTS + " slots");
+        String p = pool;
+        double stopped = Prometheus.valueOrZero(
+                agent.scrape().stream().filter(s -> p.equals(s.label("pool"))).toList(), "adaptive_memory_lending_stopped");
+        assertEquals(STOPS_LENDING.contains(hook) ? 1.0 : 0.0, stopped, "pool " + pool + " lending stopped");
+    }
+
+    /** The pool of the cluster started last: pool ids only grow. */
+    static String newestPool(List<Prometheus.Sample> samples) {
+        return samples.stream()
+                .filter(s -> s.name().equals("adaptive_memory_pool_total_bytes"))
+                .map(s -> s.label("pool"))
+                .max(Comparator.comparingInt(Integer::parseInt))
+                .orElseThrow(() -> new AssertionError("no pool is open"));
     }
 
     static void awaitRunning(HeldSortJob.Held held) throws Exception {

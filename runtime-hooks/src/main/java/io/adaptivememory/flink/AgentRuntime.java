@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.WeakHashMap;
@@ -65,6 +66,8 @@ public final class AgentRuntime implements AutoCloseable {
     /** Slot tables the agent does not govern (closed, or disabled): a late attach must not open pools for them. */
     private final Map<Object, Boolean> ungovernedTables = new WeakHashMap<>();
     private final AtomicInteger poolIds = new AtomicInteger();
+    /** The slots governed now, copied on change (rare); read by the controller's sweep. */
+    private volatile Governed[] openSlots = new Governed[0];
 
     private AgentRuntime(Settings settings) {
         this.startupSettings = settings;
@@ -83,7 +86,10 @@ public final class AgentRuntime implements AutoCloseable {
                 settings.controllerInterval().toNanos(),
                 settings.earmarkTtl().toNanos(),
                 headroom,
-                () -> FailOpen.checkInjected(Hook.CONTROLLER),
+                () -> {
+                    FailOpen.checkInjected(Hook.CONTROLLER);
+                    closeShutDownSlots();
+                },
                 t -> FailOpen.report(Hook.CONTROLLER, t));
         this.estimator = settings.estimatorEnabled()
                 ? DemandEstimator.builder().maxKeys(ESTIMATOR_KEYS).maxSubtasks(ESTIMATOR_SUBTASKS).build()
@@ -227,7 +233,7 @@ public final class AgentRuntime implements AutoCloseable {
             }
             SlotAccount slot = pool.register("allocated before attach", String.valueOf(id), manager.getMemorySize());
             pool.reserve(slot, manager.getMemorySize());
-            BUDGETS.putIfAbsent(FlinkReflection.budgetOf(manager), new Governed(pool, slot, true));
+            BUDGETS.putIfAbsent(FlinkReflection.budgetOf(manager), track(new Governed(pool, slot, true, manager)));
             metrics.bindSlot(pool, slot);
             before++;
         }
@@ -302,7 +308,7 @@ public final class AgentRuntime implements AutoCloseable {
             return;
         }
         SlotAccount slot = pool.register(String.valueOf(jobId), String.valueOf(allocationId), manager.getMemorySize());
-        BUDGETS.putIfAbsent(budget, new Governed(pool, slot, false));
+        BUDGETS.putIfAbsent(budget, track(new Governed(pool, slot, false, manager)));
         metrics.bindSlot(pool, slot);
         LOG.debug("pool {}: {} allocated (Flink slot index {}, allocation {}) with {} bytes guaranteed, floor {}, "
                         + "entitlement {}",
@@ -310,20 +316,72 @@ public final class AgentRuntime implements AutoCloseable {
                 slot.limitBytes());
     }
 
+    /** Adds a newly governed slot to the ones {@link #closeShutDownSlots} looks at. */
+    private synchronized Governed track(Governed g) {
+        Governed[] next = Arrays.copyOf(openSlots, openSlots.length + 1);
+        next[next.length - 1] = g;
+        openSlots = next;
+        return g;
+    }
+
+    private synchronized void untrack(Governed g) {
+        Governed[] current = openSlots;
+        for (int i = 0; i < current.length; i++) {
+            if (current[i] == g) {
+                Governed[] next = Arrays.copyOf(current, current.length - 1);
+                System.arraycopy(current, i + 1, next, i, current.length - i - 1);
+                openSlots = next;
+                return;
+            }
+        }
+    }
+
+    /** The pool of a slot table, or null when the agent does not govern it. */
+    synchronized TaskManagerPool pool(Object table) {
+        return pools.get(table);
+    }
+
     void closeSlot(Object budget) {
         Governed g = BUDGETS.get(budget);
-        if (g == null || g.slot.isClosed()) {
+        if (g != null) {
+            closeSlot(g, false);
+        }
+    }
+
+    /**
+     * Closes the accounts of slots whose {@code MemoryManager} Flink shut down although the
+     * shutdown hook did not close them (it failed, or its call was missed): such an account would
+     * keep its floor and earmarks claimed for ever, and after enough slot allocations the pool
+     * would refuse slots memory Flink would give them. Runs on the controller thread each tick;
+     * allocates nothing unless a slot is closed.
+     */
+    void closeShutDownSlots() {
+        for (Governed g : openSlots) {
+            if (g.shutDown()) {
+                closeSlot(g, true);
+            }
+        }
+    }
+
+    /**
+     * @param swept closed by the controller's sweep: Flink may still be freeing the slot's pages
+     *     (releases against a closed account are ignored), so what it held is not worth a warning
+     */
+    private synchronized void closeSlot(Governed g, boolean swept) {
+        untrack(g);
+        if (g.slot.isClosed()) {
             return;
         }
         ConsumerRecording.slotFreed(g);
         g.pool.unregister(g.slot);
         metrics.unbindSlot(g.pool, g.slot);
-        if (g.slot.reservedAtClose() > 0 && !g.passive) {
+        if (g.slot.reservedAtClose() > 0 && !g.passive && !swept) {
             LOG.warn("pool {}: {} shut down while its consumers still held {} bytes; returned them to the pool",
                     g.pool.id(), g.slot, g.slot.reservedAtClose());
         }
-        LOG.debug("pool {}: {} freed (peak reserved {} bytes of {} guaranteed)",
-                g.pool.id(), g.slot, g.slot.peakReservedBytes(), g.slot.guaranteeBytes());
+        LOG.debug("pool {}: {} freed{} (peak reserved {} bytes of {} guaranteed)", g.pool.id(), g.slot,
+                swept ? " (its MemoryManager was found shut down)" : "", g.slot.peakReservedBytes(),
+                g.slot.guaranteeBytes());
     }
 
     void bindFlinkMetricGroup(Object taskManagerServices, Object taskManagerMetricGroup) {

@@ -1,5 +1,7 @@
 package io.adaptivememory.flink;
 
+import io.adaptivememory.pool.TaskManagerPool;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +34,19 @@ public final class FailOpen {
                             + "(further failures of this hook are only counted in adaptive.memory.failopen)",
                     hook.id(),
                     t);
+        }
+    }
+
+    /**
+     * As {@link #report}, for a failure after which the pool's picture is incomplete (bytes it does
+     * not see, a plan nothing was set aside for): the pool stops lending for good, so every slot is
+     * held to Flink's static share again. Loans already out come back as their borrowers finish.
+     */
+    static void reportUntrusted(Hook hook, Throwable t, TaskManagerPool pool) {
+        report(hook, t);
+        if (pool != null && pool.stopLending()) {
+            LOG.warn("Flink Adaptive Memory: pool {} stops lending for good after hook '{}' failed; every slot keeps "
+                    + "to its static share (adaptive.memory.lending.stopped)", pool.id(), hook.id());
         }
     }
 

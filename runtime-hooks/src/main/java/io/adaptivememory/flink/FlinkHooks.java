@@ -69,7 +69,8 @@ public final class FlinkHooks {
             FailOpen.checkInjected(Hook.SLOT_ALLOCATED);
             rt.openSlot(table, requestedIndex, jobId, allocationId);
         } catch (Throwable t) {
-            FailOpen.report(Hook.SLOT_ALLOCATED, t);
+            // The slot runs on Flink's own budget, which the pool would otherwise count as lendable.
+            FailOpen.reportUntrusted(Hook.SLOT_ALLOCATED, t, rt.pool(table));
         }
     }
 
@@ -162,7 +163,8 @@ public final class FlinkHooks {
             boolean fromEarmark = g.slot.earmarkedBytes() > 0 && !SORTER_REFILL.get()[0];
             granted = g.pool.reserve(g.slot, size, fromEarmark);
         } catch (Throwable t) {
-            FailOpen.report(Hook.RESERVE, t);
+            // Flink's budget takes bytes the pool does not see, so the pool must not lend them.
+            FailOpen.reportUntrusted(Hook.RESERVE, t, g.pool);
             g.pool.noteFlinkOwned(g.slot, size);
             return RUN_FLINK;
         }
@@ -260,7 +262,8 @@ public final class FlinkHooks {
             }
             return planned;
         } catch (Throwable t) {
-            FailOpen.report(Hook.COMPUTE_MEMORY_SIZE, t);
+            // Flink's plan, with nothing set aside for it: only a pool that lends nothing honours it.
+            FailOpen.reportUntrusted(Hook.COMPUTE_MEMORY_SIZE, t, g.pool);
             return flinkBytes;
         }
     }
@@ -347,29 +350,41 @@ public final class FlinkHooks {
      */
     public static void onLazyPoolCreated(Object lazyPool, Object memoryManager, int maxPages) {
         try {
-            FailOpen.checkInjected(Hook.LAZY_POOL_CREATED);
             boolean sorter = SORTER_CONSTRUCTION.get()[0] > 0;
-            LiveConsumer recorded = null;
+            Object use = sorter ? UNRECORDED_SORTER : null;
             try {
-                if (memoryManager instanceof MemoryManager) {
-                    MemoryManager manager = (MemoryManager) memoryManager;
-                    Governed g = AgentRuntime.governed(FlinkReflection.budgetOf(manager));
-                    if (g != null) {
-                        recorded = ConsumerRecording.poolBuilt(g, sorter, (long) maxPages * manager.getPageSize());
-                    }
+                FailOpen.checkInjected(Hook.LAZY_POOL_CREATED);
+                LiveConsumer recorded = recordedPool(memoryManager, sorter, maxPages);
+                if (recorded != null) {
+                    use = new PoolUse(recorded);
                 }
             } catch (Throwable t) {
-                // Recording must never cost a sorter its borrowing mark.
-                FailOpen.report(Hook.HISTORY, t);
+                // A sorter's pool is marked all the same: the sorter may already plan beyond its
+                // slot's share, and only a pool known as a sorter's refills in a way that copes.
+                FailOpen.report(Hook.LAZY_POOL_CREATED, t);
             }
-            if (recorded != null) {
-                LAZY_POOLS.putIfAbsent(lazyPool, new PoolUse(recorded));
-            } else if (sorter) {
-                LAZY_POOLS.putIfAbsent(lazyPool, UNRECORDED_SORTER);
+            if (use != null) {
+                LAZY_POOLS.putIfAbsent(lazyPool, use);
             }
         } catch (Throwable t) {
             FailOpen.report(Hook.LAZY_POOL_CREATED, t);
         }
+    }
+
+    /** The pool as a recorded consumer when its slot is governed, else null; never throws. */
+    private static LiveConsumer recordedPool(Object memoryManager, boolean sorter, int maxPages) {
+        try {
+            if (memoryManager instanceof MemoryManager) {
+                MemoryManager manager = (MemoryManager) memoryManager;
+                Governed g = AgentRuntime.governed(FlinkReflection.budgetOf(manager));
+                if (g != null) {
+                    return ConsumerRecording.poolBuilt(g, sorter, (long) maxPages * manager.getPageSize());
+                }
+            }
+        } catch (Throwable t) {
+            FailOpen.report(Hook.HISTORY, t);
+        }
+        return null;
     }
 
     /** {@code MemoryManager.computeNumberOfPages(fraction)}: an eager consumer's plan. */
@@ -387,7 +402,7 @@ public final class FlinkHooks {
             ConsumerRecording.eagerPlanned(g, true, bytes, (long) pages * pageSize);
             return pages;
         } catch (Throwable t) {
-            FailOpen.report(Hook.COMPUTE_NUMBER_OF_PAGES, t);
+            FailOpen.reportUntrusted(Hook.COMPUTE_NUMBER_OF_PAGES, t, g.pool);
             return flinkPages;
         }
     }
@@ -405,18 +420,21 @@ public final class FlinkHooks {
      * (returns {@link #HANDLED}, so {@code nextSegment()} returns null) and spills, as it would at
      * the end of a static budget. A sorter's very first page waits up to the reclaim timeout and
      * then falls back to Flink's own path. Every other table consumer's pool runs Flink's own
-     * code: its plan is earmarked, so its pages are there.
+     * code: its plan is earmarked, so its pages are there. If this hook fails for a sorter's pool,
+     * the sorter may already plan beyond its slot's share, so Flink's own request would be refused
+     * and fail the task: it gets {@link #refillOrSpill} instead.
      */
     @SuppressWarnings("unchecked")
     public static boolean refillLazyPool(Object lazyPool, Object memoryManager, Object owner, Object cachePages,
             int maxPages, int pageUsage, int perRequestPages) {
+        Object known = null;
         try {
             List<MemorySegment> cache = (List<MemorySegment>) cachePages;
             int freePages = maxPages - pageUsage;
             if (!cache.isEmpty() || freePages <= 0) {
                 return RUN_FLINK;
             }
-            Object known = LAZY_POOLS.get(lazyPool);
+            known = LAZY_POOLS.get(lazyPool);
             if (known == null) {
                 return RUN_FLINK;
             }
@@ -448,23 +466,16 @@ public final class FlinkHooks {
             boolean[] refilling = SORTER_REFILL.get();
             refilling[0] = true;
             try {
-                while (pages > 0) {
-                    try {
-                        manager.allocatePages(owner, cache, pages);
-                        if (recorded != null) {
-                            recorded.refilled((long) (pageUsage + pages) * pageSize, System.nanoTime());
-                        }
-                        return RUN_FLINK;
-                    } catch (MemoryAllocationException raced) {
-                        pages /= 2;
-                    }
-                }
-                if (pageUsage == 0) {
+                int got = allocateHalving(manager, owner, cache, pages);
+                if (got == 0 && pageUsage == 0) {
                     // A sorter cannot start without a page: Flink's own request, which fails the
                     // task exactly as an exhausted static budget would.
                     manager.allocatePages(owner, cache, want);
+                    got = want;
+                }
+                if (got > 0) {
                     if (recorded != null) {
-                        recorded.refilled((long) want * pageSize, System.nanoTime());
+                        recorded.refilled((long) (pageUsage + got) * pageSize, System.nanoTime());
                     }
                     return RUN_FLINK;
                 }
@@ -481,8 +492,48 @@ public final class FlinkHooks {
             throw new RuntimeException(e);
         } catch (Throwable t) {
             FailOpen.report(Hook.LAZY_REFILL, t);
-            return RUN_FLINK;
+            boolean sorter = known == UNRECORDED_SORTER || (known instanceof PoolUse && ((PoolUse) known).consumer().borrows());
+            return sorter ? refillOrSpill(memoryManager, owner, cachePages, maxPages - pageUsage, pageUsage, perRequestPages)
+                    : RUN_FLINK;
         }
+    }
+
+    /**
+     * A sorter's refill without the pool's advice: Flink's request, halved while it is refused;
+     * with nothing granted the sorter spills ("no page"), unless it has no page yet, when Flink's
+     * own request runs (and fails as an exhausted static budget would).
+     */
+    @SuppressWarnings("unchecked")
+    private static boolean refillOrSpill(Object memoryManager, Object owner, Object cachePages, int freePages,
+            int pageUsage, int perRequestPages) {
+        boolean[] refilling = SORTER_REFILL.get();
+        try {
+            List<MemorySegment> cache = (List<MemorySegment>) cachePages;
+            if (!cache.isEmpty()) {
+                return RUN_FLINK;
+            }
+            refilling[0] = true;
+            int got = allocateHalving((MemoryManager) memoryManager, owner, cache, Math.min(freePages, perRequestPages));
+            return got == 0 && pageUsage > 0 ? HANDLED : RUN_FLINK;
+        } catch (Throwable t) {
+            FailOpen.report(Hook.LAZY_REFILL, t);
+            return RUN_FLINK;
+        } finally {
+            refilling[0] = false;
+        }
+    }
+
+    /** Allocates up to {@code pages} into {@code cache}, halving the request while it is refused; returns the pages got. */
+    private static int allocateHalving(MemoryManager manager, Object owner, List<MemorySegment> cache, int pages) {
+        while (pages > 0) {
+            try {
+                manager.allocatePages(owner, cache, pages);
+                return pages;
+            } catch (MemoryAllocationException refused) {
+                pages /= 2;
+            }
+        }
+        return 0;
     }
 
     // ------------------------------------------------------------------------

@@ -64,8 +64,9 @@ public final class TaskManagerPool {
     private final AllocationPolicy policy;
 
     private final AtomicLong slack;
-    /** Set by the headroom guard when native memory runs short: no new loans. */
+    /** Set by the headroom guard when native memory runs short, or for good by {@link #stopLending}: no new loans. */
     private volatile boolean lendingPaused;
+    private boolean lendingStopped;
     private long unallocatedFloorBytes;
     private volatile SlotAccount[] slots = new SlotAccount[0];
     private volatile boolean closed;
@@ -591,9 +592,26 @@ public final class TaskManagerPool {
         slot.predictedDemandBytes = bytes < 0 ? -1 : bytes;
     }
 
-    /** Stops (true) or resumes new loans; loans already out are not touched. */
-    public void setLendingPaused(boolean paused) {
-        lendingPaused = paused;
+    /** Stops (true) or resumes new loans; loans already out are not touched. A stopped pool stays stopped. */
+    public synchronized void setLendingPaused(boolean paused) {
+        lendingPaused = paused || lendingStopped;
+    }
+
+    /**
+     * Stops new loans for the rest of the pool's life: the agent's picture of the pool can no
+     * longer be trusted (a hook that protects plans or accounts bytes failed), so every slot is
+     * held to its static share, which is Flink's own split. Loans already out come back as their
+     * borrowers finish. Returns true for the call that stopped it.
+     */
+    public synchronized boolean stopLending() {
+        boolean first = !lendingStopped;
+        lendingStopped = true;
+        lendingPaused = true;
+        return first;
+    }
+
+    public synchronized boolean lendingStopped() {
+        return lendingStopped;
     }
 
     public boolean lendingPaused() {

@@ -101,6 +101,25 @@ class HeadroomGuardTest {
     }
 
     @Test
+    void stoppedPool_staysStoppedWhenHeadroomComesBack() throws IOException {
+        HeadroomGuard guard = guard();
+        SlotAccount hot = pool.register("job", "hot", SLOT);
+        assertTrue(pool.stopLending(), "the first stop reports itself (it is logged once)");
+        assertFalse(pool.stopLending());
+
+        used(LIMIT - 120 * MIB);
+        check(guard);
+
+        assertFalse(guard.paused());
+        assertTrue(pool.lendingStopped());
+        assertTrue(pool.lendingPaused(), "the guard's resume does not undo a stop");
+        assertTrue(pool.reserve(hot, SLOT), "the slot's own share is still granted");
+        assertFalse(pool.reserve(hot, MIB), "no loan beyond it");
+        assertEquals(SLOT / 2, pool.lazyPlanBytes(hot, SLOT / 2), "sorters plan with Flink's size");
+        assertEquals(null, pool.checkInvariants());
+    }
+
+    @Test
     void pageCache_doesNotCountAsUse() throws IOException {
         HeadroomGuard guard = guard();
         Files.writeString(root.resolve("sys/fs/cgroup/memory.stat"), "anon " + 100 * MIB + "\nfile " + 890 * MIB + "\n");

@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-import java.lang.management.ManagementFactory;
-
 class DemandModelsTest {
 
     private static final double[] MEAN = {0, 10, 0, 0, 0, 0};
@@ -44,19 +42,15 @@ class DemandModelsTest {
     @Test
     void networkPredictMiB_repeatedCalls_allocateNothing() {
         NeuralNetwork network = network();
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        double sum = 0;
-        for (int i = 0; i < 20_000; i++) {
-            sum += network.predictMiB(X);
-        }
-        long before = threads.getCurrentThreadAllocatedBytes();
-        for (int i = 0; i < 10_000; i++) {
-            sum += network.predictMiB(X);
-        }
-        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        double[] sum = new double[1];
+        long allocated = Allocations.afterWarmUp(() -> {
+            for (int i = 0; i < 10_000; i++) {
+                sum[0] += network.predictMiB(X);
+            }
+        });
 
-        assertTrue(Double.isFinite(sum));
-        assertTrue(allocated < 1024, allocated + " bytes allocated by 10,000 predictions");
+        assertTrue(Double.isFinite(sum[0]));
+        assertEquals(0, allocated, "bytes allocated by 10,000 predictions");
     }
 
     @Test
