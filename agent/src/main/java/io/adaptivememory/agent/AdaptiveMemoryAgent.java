@@ -7,6 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.lang.instrument.Instrumentation;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -69,6 +70,12 @@ public final class AdaptiveMemoryAgent {
             if (!FlinkVersion.isSupported(flink)) {
                 log.warn("Flink Adaptive Memory {} stays passive: Flink version {} is not one it supports ({}.x)",
                         VERSION, flink, String.join(".x, ", FlinkVersion.SUPPORTED));
+                return;
+            }
+            List<String> mismatches = FlinkInstrumentation.mismatches(loader);
+            if (!mismatches.isEmpty()) {
+                log.warn("Flink Adaptive Memory {} stays passive: Flink {} does not have the methods it hooks as "
+                        + "expected, and its hooks only work together: {}", VERSION, flink, String.join("; ", mismatches));
                 return;
             }
             AgentRuntime.start(settings);

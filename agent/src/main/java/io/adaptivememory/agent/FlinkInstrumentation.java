@@ -22,14 +22,22 @@ import io.adaptivememory.agent.advice.TaskExecutorConstructorAdvice;
 
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
+import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.matcher.ElementMatcher;
+import net.bytebuddy.pool.TypePool;
 import net.bytebuddy.utility.JavaModule;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.lang.instrument.Instrumentation;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -45,6 +53,13 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 /**
  * The hooks, with exact matchers (name, argument count and types). Advice only, no class format
  * changes, retransformation so that classes loaded before a late attach are covered too.
+ *
+ * <p>All or nothing: the hooks only keep the books right together (a reservation the pool granted
+ * must come back through the release hook, a plan it earmarked through the sizing hooks), so
+ * before anything is installed {@link #mismatches} reads every hooked class from the class path,
+ * without loading it, and the agent stays passive if any hooked method is missing or matches more
+ * than once. Classes of flink-table-runtime are checked when present; a TaskManager without them
+ * runs no SQL operator.
  */
 final class FlinkInstrumentation {
 
@@ -66,107 +81,150 @@ final class FlinkInstrumentation {
     static final String HASH_TABLE = "org.apache.flink.table.runtime.hashtable.BaseHybridHashTable";
     static final String HASH_MAP = "org.apache.flink.table.runtime.util.collections.binary.BytesMap";
 
+    /** One advised Flink method or constructor; {@code signature} names it in messages. */
+    record HookPoint(String type, String signature, ElementMatcher<? super MethodDescription> method,
+            Class<?> advice) {
+
+        /** flink-runtime's classes must be there; flink-table-runtime's may be absent. */
+        boolean typeRequired() {
+            return !type.startsWith("org.apache.flink.table.");
+        }
+    }
+
+    static final List<HookPoint> HOOK_POINTS = List.of(
+            new HookPoint(BUDGET, "reserveMemory(long)",
+                    named("reserveMemory").and(takesArguments(long.class)).and(returns(void.class)),
+                    BudgetReserveAdvice.class),
+            new HookPoint(BUDGET, "releaseMemory(long)",
+                    named("releaseMemory").and(takesArguments(long.class)).and(returns(void.class)),
+                    BudgetReleaseAdvice.class),
+            new HookPoint(BUDGET, "getAvailableMemorySize()",
+                    named("getAvailableMemorySize").and(takesArguments(0)).and(returns(long.class)),
+                    BudgetAvailableAdvice.class),
+            new HookPoint(MEMORY_MANAGER, "computeMemorySize(double)",
+                    named("computeMemorySize").and(takesArguments(double.class)).and(returns(long.class)),
+                    ComputeMemorySizeAdvice.class),
+            new HookPoint(MEMORY_MANAGER, "computeNumberOfPages(double)",
+                    named("computeNumberOfPages").and(takesArguments(double.class)).and(returns(int.class)),
+                    ComputeNumberOfPagesAdvice.class),
+            new HookPoint(MEMORY_MANAGER, "shutdown()",
+                    named("shutdown").and(takesArguments(0)),
+                    MemoryManagerShutdownAdvice.class),
+            new HookPoint(MEMORY_MANAGER, "releaseAll(Object)",
+                    named("releaseAll").and(takesArguments(Object.class)),
+                    ReleaseAllAdvice.class),
+            new HookPoint(MEMORY_MANAGER, "getSharedMemoryResourceForManagedMemory(String, ?, double)",
+                    named("getSharedMemoryResourceForManagedMemory")
+                            .and(takesArguments(3))
+                            .and(takesArgument(0, String.class))
+                            .and(takesArgument(2, double.class)),
+                    SharedResourceAdvice.class),
+            new HookPoint(SLOT_TABLE, "<init>(int, ResourceProfile, ResourceProfile, int, ...)",
+                    isConstructor()
+                            .and(takesArgument(0, int.class))
+                            .and(takesArgument(1, named(RESOURCE_PROFILE)))
+                            .and(takesArgument(2, named(RESOURCE_PROFILE)))
+                            .and(takesArgument(3, int.class)),
+                    SlotTableConstructorAdvice.class),
+            new HookPoint(SLOT_TABLE, "allocateSlot(int, JobID, AllocationID, ResourceProfile, ?)",
+                    named("allocateSlot")
+                            .and(takesArguments(5))
+                            .and(takesArgument(0, int.class))
+                            .and(takesArgument(1, named(JOB_ID)))
+                            .and(takesArgument(2, named(ALLOCATION_ID)))
+                            .and(takesArgument(3, named(RESOURCE_PROFILE))),
+                    AllocateSlotAdvice.class),
+            new HookPoint(SLOT_TABLE, "closeAsync()",
+                    named("closeAsync").and(takesArguments(0)),
+                    SlotTableCloseAdvice.class),
+            new HookPoint(TASK_EXECUTOR, "<init>(12 arguments: TaskManagerServices 4th, TaskManagerMetricGroup 7th)",
+                    isConstructor()
+                            .and(takesArguments(12))
+                            .and(takesArgument(3, named(TASK_MANAGER_SERVICES)))
+                            .and(takesArgument(6, named(TASK_MANAGER_METRIC_GROUP))),
+                    TaskExecutorConstructorAdvice.class),
+            new HookPoint(FILE_CHANNEL, "deleteChannel()",
+                    named("deleteChannel").and(takesArguments(0)),
+                    SpillChannelDeleteAdvice.class),
+            new HookPoint(LAZY_POOL, "<init>(Object, MemoryManager, int)",
+                    isConstructor().and(takesArguments(3)).and(takesArgument(2, int.class)),
+                    LazyPoolConstructorAdvice.class),
+            new HookPoint(LAZY_POOL, "nextSegment()",
+                    named("nextSegment").and(takesArguments(0)),
+                    LazyPoolRefillAdvice.class),
+            new HookPoint(SORTER, "<init>(13 arguments: MemoryManager 2nd, long 3rd)",
+                    isConstructor()
+                            .and(takesArguments(13))
+                            .and(takesArgument(1, named(MEMORY_MANAGER)))
+                            .and(takesArgument(2, long.class)),
+                    SorterConstructorAdvice.class),
+            new HookPoint(HASH_TABLE, "<init>(9 arguments: MemoryManager 4th, long 5th)",
+                    isConstructor()
+                            .and(takesArguments(9))
+                            .and(takesArgument(3, named(MEMORY_MANAGER)))
+                            .and(takesArgument(4, long.class)),
+                    HashTableConstructorAdvice.class),
+            new HookPoint(HASH_MAP, "<init>(Object, MemoryManager, long, ?)",
+                    isConstructor()
+                            .and(takesArguments(4))
+                            .and(takesArgument(1, named(MEMORY_MANAGER)))
+                            .and(takesArgument(2, long.class)),
+                    HashMapConstructorAdvice.class));
+
     private final Set<String> transformed = ConcurrentHashMap.newKeySet();
+
+    /**
+     * Every hook point that does not match exactly one method of its class as found on the class
+     * path of {@code loader} (classes are read, not loaded), described for the log; empty when all
+     * the hooks fit this Flink.
+     */
+    static List<String> mismatches(ClassLoader loader) {
+        TypePool types = TypePool.Default.WithLazyResolution.of(ClassFileLocator.ForClassLoader.of(loader));
+        List<String> problems = new ArrayList<>();
+        for (HookPoint h : HOOK_POINTS) {
+            try {
+                TypePool.Resolution type = types.describe(h.type());
+                if (!type.isResolved()) {
+                    if (h.typeRequired()) {
+                        problems.add(h.type() + " is not on the class path");
+                    }
+                    continue;
+                }
+                int matches = type.resolve().getDeclaredMethods().filter(h.method()).size();
+                if (matches != 1) {
+                    problems.add(h.type() + "." + h.signature() + (matches == 0 ? " is missing" : " matches " + matches
+                            + " methods"));
+                }
+            } catch (RuntimeException | LinkageError e) {
+                problems.add(h.type() + "." + h.signature() + " cannot be read: " + e);
+            }
+        }
+        return problems;
+    }
 
     ResettableClassFileTransformer install(Instrumentation instrumentation) {
         ClassLoader agentLoader = FlinkInstrumentation.class.getClassLoader();
-        return new AgentBuilder.Default()
+        AgentBuilder builder = new AgentBuilder.Default()
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
                 .with(new Listener())
-                .ignore(not(nameStartsWith("org.apache.flink.")))
-                .type(named(BUDGET))
-                .transform(new AgentBuilder.Transformer.ForAdvice()
-                        .include(agentLoader)
-                        .advice(named("reserveMemory").and(takesArguments(long.class)).and(returns(void.class)),
-                                BudgetReserveAdvice.class.getName())
-                        .advice(named("releaseMemory").and(takesArguments(long.class)).and(returns(void.class)),
-                                BudgetReleaseAdvice.class.getName())
-                        .advice(named("getAvailableMemorySize").and(takesArguments(0)).and(returns(long.class)),
-                                BudgetAvailableAdvice.class.getName()))
-                .type(named(MEMORY_MANAGER))
-                .transform(new AgentBuilder.Transformer.ForAdvice()
-                        .include(agentLoader)
-                        .advice(named("computeMemorySize").and(takesArguments(double.class)).and(returns(long.class)),
-                                ComputeMemorySizeAdvice.class.getName())
-                        .advice(named("computeNumberOfPages").and(takesArguments(double.class)).and(returns(int.class)),
-                                ComputeNumberOfPagesAdvice.class.getName())
-                        .advice(named("shutdown").and(takesArguments(0)),
-                                MemoryManagerShutdownAdvice.class.getName())
-                        .advice(named("releaseAll").and(takesArguments(Object.class)),
-                                ReleaseAllAdvice.class.getName())
-                        .advice(named("getSharedMemoryResourceForManagedMemory")
-                                        .and(takesArguments(3))
-                                        .and(takesArgument(0, String.class))
-                                        .and(takesArgument(2, double.class)),
-                                SharedResourceAdvice.class.getName()))
-                .type(named(SLOT_TABLE))
-                .transform(new AgentBuilder.Transformer.ForAdvice()
-                        .include(agentLoader)
-                        .advice(isConstructor()
-                                        .and(takesArgument(0, int.class))
-                                        .and(takesArgument(1, named(RESOURCE_PROFILE)))
-                                        .and(takesArgument(2, named(RESOURCE_PROFILE)))
-                                        .and(takesArgument(3, int.class)),
-                                SlotTableConstructorAdvice.class.getName())
-                        .advice(named("allocateSlot")
-                                        .and(takesArguments(5))
-                                        .and(takesArgument(0, int.class))
-                                        .and(takesArgument(1, named(JOB_ID)))
-                                        .and(takesArgument(2, named(ALLOCATION_ID)))
-                                        .and(takesArgument(3, named(RESOURCE_PROFILE))),
-                                AllocateSlotAdvice.class.getName())
-                        .advice(named("closeAsync").and(takesArguments(0)),
-                                SlotTableCloseAdvice.class.getName()))
-                .type(named(TASK_EXECUTOR))
-                .transform(new AgentBuilder.Transformer.ForAdvice()
-                        .include(agentLoader)
-                        .advice(isConstructor()
-                                        .and(takesArguments(12))
-                                        .and(takesArgument(3, named(TASK_MANAGER_SERVICES)))
-                                        .and(takesArgument(6, named(TASK_MANAGER_METRIC_GROUP))),
-                                TaskExecutorConstructorAdvice.class.getName()))
-                .type(named(LAZY_POOL))
-                .transform(new AgentBuilder.Transformer.ForAdvice()
-                        .include(agentLoader)
-                        .advice(isConstructor().and(takesArguments(3)).and(takesArgument(2, int.class)),
-                                LazyPoolConstructorAdvice.class.getName())
-                        .advice(named("nextSegment").and(takesArguments(0)),
-                                LazyPoolRefillAdvice.class.getName()))
-                .type(named(SORTER))
-                .transform(new AgentBuilder.Transformer.ForAdvice()
-                        .include(agentLoader)
-                        .advice(isConstructor()
-                                        .and(takesArguments(13))
-                                        .and(takesArgument(1, named(MEMORY_MANAGER)))
-                                        .and(takesArgument(2, long.class)),
-                                SorterConstructorAdvice.class.getName()))
-                .type(named(HASH_TABLE))
-                .transform(new AgentBuilder.Transformer.ForAdvice()
-                        .include(agentLoader)
-                        .advice(isConstructor()
-                                        .and(takesArguments(9))
-                                        .and(takesArgument(3, named(MEMORY_MANAGER)))
-                                        .and(takesArgument(4, long.class)),
-                                HashTableConstructorAdvice.class.getName()))
-                .type(named(HASH_MAP))
-                .transform(new AgentBuilder.Transformer.ForAdvice()
-                        .include(agentLoader)
-                        .advice(isConstructor()
-                                        .and(takesArguments(4))
-                                        .and(takesArgument(1, named(MEMORY_MANAGER)))
-                                        .and(takesArgument(2, long.class)),
-                                HashMapConstructorAdvice.class.getName()))
+                .ignore(not(nameStartsWith("org.apache.flink.")));
+        Map<String, AgentBuilder.Transformer.ForAdvice> byType = new LinkedHashMap<>();
+        for (HookPoint h : HOOK_POINTS) {
+            byType.merge(h.type(), new AgentBuilder.Transformer.ForAdvice().include(agentLoader)
+                    .advice(h.method(), h.advice().getName()),
+                    (advised, ignored) -> advised.advice(h.method(), h.advice().getName()));
+        }
+        for (Map.Entry<String, AgentBuilder.Transformer.ForAdvice> e : byType.entrySet()) {
+            builder = builder.type(named(e.getKey())).transform(e.getValue());
+        }
+        // Marks the sizing of table operators (a family of classes, so not a hook point checked above).
+        return builder
                 .type(nameStartsWith(TABLE_OPERATORS).and(declaresMethod(named("computeMemorySize"))))
                 .transform(new AgentBuilder.Transformer.ForAdvice()
                         .include(agentLoader)
                         .advice(named("computeMemorySize").and(returns(long.class)),
                                 TableSizingAdvice.class.getName()))
-                .type(named(FILE_CHANNEL))
-                .transform(new AgentBuilder.Transformer.ForAdvice()
-                        .include(agentLoader)
-                        .advice(named("deleteChannel").and(takesArguments(0)),
-                                SpillChannelDeleteAdvice.class.getName()))
                 .installOn(instrumentation);
     }
 

@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -43,16 +44,34 @@ class PassiveAgentIT {
         assertTrue(Files.isRegularFile(Path.of(flink)), flink + " was not copied by maven-dependency-plugin");
         String version = System.getProperty("unsupported.flink.version");
 
-        String out = runChild(flink);
+        String out = runChild(List.of(flink));
 
         String passive = "stays passive: Flink version " + version + " is not one it supports";
         assertEquals(1, count(out, passive), "exactly one warning naming the version:\n" + out);
         assertAgentInstalledNothing(out);
     }
 
+    /**
+     * A supported Flink release whose {@code UnsafeMemoryBudget.releaseMemory(long)} was renamed
+     * (the real class, changed with ASM, ahead of the real flink-runtime on the class path): the
+     * reserve hook alone would take bytes the release hook never gives back, so the agent must not
+     * install any hook, and must say which method it missed.
+     */
+    @Test
+    void hookedMethodChanged_agentStaysPassiveNamingIt() throws Exception {
+        Path changed = ChangedFlink.writeTo(Path.of("target", "changed-flink").toAbsolutePath());
+
+        String out = runChild(List.of(changed.toString(), testClassPathJar("flink-runtime-")));
+
+        assertEquals(1, count(out, "stays passive"), "one line saying so:\n" + out);
+        assertTrue(out.contains("UnsafeMemoryBudget.releaseMemory(long) is missing"), "it names the method:\n" + out);
+        assertFalse(out.contains("reserveMemory(long) is missing"), "and only that one:\n" + out);
+        assertAgentInstalledNothing(out);
+    }
+
     @Test
     void noFlinkOnTheClassPath_agentStaysPassive() throws Exception {
-        String out = runChild(null);
+        String out = runChild(List.of());
 
         assertEquals(1, count(out, "stays passive"), "one line saying so:\n" + out);
         assertAgentInstalledNothing(out);
@@ -65,14 +84,12 @@ class PassiveAgentIT {
         assertFalse(out.contains("Exception"), "nothing was thrown:\n" + out);
     }
 
-    /** Runs {@link ProbeMain} with the shaded agent, SLF4J and, if given, a Flink jar. */
-    static String runChild(String flinkJar) throws IOException, InterruptedException {
+    /** Runs {@link ProbeMain} with the shaded agent, SLF4J and {@code flink} (class path entries, in order). */
+    static String runChild(List<String> flink) throws IOException, InterruptedException {
         List<String> classPath = new ArrayList<>();
         classPath.add(Path.of("target", "test-classes").toAbsolutePath().toString());
         classPath.addAll(slf4jJars());
-        if (flinkJar != null) {
-            classPath.add(flinkJar);
-        }
+        classPath.addAll(flink);
         List<String> command = List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-javaagent:" + System.getProperty("shaded.agent.jar"),
@@ -90,12 +107,25 @@ class PassiveAgentIT {
 
     /** slf4j-api and slf4j-simple from this JVM's test class path (never the shaded jar: it has no SLF4J). */
     static List<String> slf4jJars() {
-        String path = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> jars = Arrays.stream(path.split(File.pathSeparator))
+        List<String> jars = testClassPath()
                 .filter(e -> e.contains("slf4j-api") || e.contains("slf4j-simple"))
                 .collect(Collectors.toList());
         assertEquals(2, jars.size(), "slf4j-api and slf4j-simple on the test class path: " + jars);
         return jars;
+    }
+
+    /** The one jar of this JVM's test class path whose file name starts with {@code prefix}. */
+    static String testClassPathJar(String prefix) {
+        List<String> jars = testClassPath()
+                .filter(e -> Path.of(e).getFileName().toString().startsWith(prefix) && e.endsWith(".jar"))
+                .collect(Collectors.toList());
+        assertEquals(1, jars.size(), prefix + "* on the test class path: " + jars);
+        return jars.get(0);
+    }
+
+    static Stream<String> testClassPath() {
+        String path = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        return Arrays.stream(path.split(File.pathSeparator));
     }
 
     static int count(String text, String needle) {
