@@ -79,7 +79,9 @@ class TaskManagerCrashIT {
             System.out.printf("TaskManagerCrashIT: killed %s (pid %d), job %s recovered after %d failure(s) on %s%n",
                     victim.resourceId(), victim.pid(), jobId, exceptions.size(), replacement.resourceId());
 
-            String log = replacement.log();
+            // The job may end on the survivor before the replacement (a JVM starting on a loaded
+            // machine) has built its slot table, which is when its pool opens.
+            String log = awaitLogLine(replacement, "governs this TaskManager's managed memory");
             assertTrue(log.contains("active (premain) on Flink"), "the new TaskManager's agent started:\n" + log);
             assertTrue(log.contains("governs this TaskManager's managed memory"), "and opened its pool:\n" + log);
             for (StandaloneCluster.TaskManager tm : cluster.taskManagers()) {
@@ -93,6 +95,17 @@ class TaskManagerCrashIT {
             }
         }
         assertHistoryReadsBack(killedPid);
+    }
+
+    /** The TaskManager's log once it has {@code line}, or after 120 s without it. */
+    static String awaitLogLine(StandaloneCluster.TaskManager tm, String line) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        String log = tm.log();
+        while (!log.contains(line) && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            log = tm.log();
+        }
+        return log;
     }
 
     /**

@@ -66,7 +66,7 @@ public final class TaskManagerPool {
     private final AtomicLong slack;
     /** Set by the headroom guard when native memory runs short, or for good by {@link #stopLending}: no new loans. */
     private volatile boolean lendingPaused;
-    private boolean lendingStopped;
+    private volatile boolean lendingStopped;
     private long unallocatedFloorBytes;
     private volatile SlotAccount[] slots = new SlotAccount[0];
     private volatile boolean closed;
@@ -603,14 +603,19 @@ public final class TaskManagerPool {
      * held to its static share, which is Flink's own split. Loans already out come back as their
      * borrowers finish. Returns true for the call that stopped it.
      */
-    public synchronized boolean stopLending() {
-        boolean first = !lendingStopped;
-        lendingStopped = true;
-        lendingPaused = true;
-        return first;
+    public boolean stopLending() {
+        if (lendingStopped) {
+            return false; // a hook failing on every call must not take the lock every time
+        }
+        synchronized (this) {
+            boolean first = !lendingStopped;
+            lendingStopped = true;
+            lendingPaused = true;
+            return first;
+        }
     }
 
-    public synchronized boolean lendingStopped() {
+    public boolean lendingStopped() {
         return lendingStopped;
     }
 

@@ -3,7 +3,7 @@ package io.adaptivememory.estimate;
 import java.lang.management.ManagementFactory;
 
 /** Bytes the current thread allocates, from the JVM's per-thread allocation counter. */
-final class Allocations {
+public final class Allocations {
 
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -19,7 +19,7 @@ final class Allocations {
      * deoptimization) can allocate a little once (160 bytes seen on one loaded core), while code
      * that allocates per call allocates in every run.
      */
-    static long afterWarmUp(Runnable body) {
+    public static long afterWarmUp(Runnable body) {
         for (int i = 0; i < WARM_UP_ROUNDS; i++) {
             body.run();
         }
