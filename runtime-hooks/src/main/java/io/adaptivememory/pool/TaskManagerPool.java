@@ -378,16 +378,36 @@ public final class TaskManagerPool {
 
     /**
      * The memory size a lazy consumer (one that allocates page by page and spills when refused)
-     * may plan with: Flink's size plus everything the slot could borrow now. Over-promising is
-     * safe for lazy consumers because every page is still granted by {@link #reserve}; a refused
-     * page makes them spill, exactly as a full static budget would.
+     * may plan with: Flink's size plus everything the slot could borrow now, counting other
+     * slots' earmarks as free. Over-promising is safe for lazy consumers because every page is
+     * still granted by {@link #reserve}, which never hands out another consumer's earmark; a
+     * refused page makes them spill, exactly as a full static budget would.
+     *
+     * <p>Why earmarks count as free: the sorters of one job are built within milliseconds of each
+     * other, and each one's operator earmarks its whole plan just before its sorter gives that
+     * earmark back. A hot sorter built inside a neighbour's window would otherwise see no room and
+     * keep Flink's size for its whole run. An earmark that is a real plan (a hash table's) is
+     * still never taken: the sorter only plans beyond it, and grows into it if it is freed.
      */
     public long lazyPlanBytes(SlotAccount slot, long flinkBytes) {
         if (!policy.lends() || slot.closed || lendingPaused) {
             return flinkBytes;
         }
-        long reachable = slot.heldBytes() - slot.earmarked.get() + grantableBytes(slot);
-        return flinkBytes + Math.max(0, reachable - slot.guaranteeBytes());
+        long reachable = slot.heldBytes() - slot.earmarked.get() + grantableBytes(slot) + othersReleasableEarmarks(slot);
+        long cap = Math.min(slot.limitBytes, totalBytes);
+        return flinkBytes + Math.max(0, Math.min(reachable, cap) - slot.guaranteeBytes());
+    }
+
+    /** What other slots' earmarks would give back to the slack if they were released (their part above the floor). */
+    private long othersReleasableEarmarks(SlotAccount slot) {
+        long sum = 0;
+        for (SlotAccount s : slots) {
+            if (s != slot) {
+                long held = s.held.get();
+                sum += Math.max(0, Math.min(s.earmarked.get(), held - s.floorBytes));
+            }
+        }
+        return sum;
     }
 
     /**
@@ -440,7 +460,8 @@ public final class TaskManagerPool {
         }
         long got = 0;
         for (int attempt = 0; attempt < 8 && got == 0; attempt++) {
-            long possible = Math.min(covered, grantableBytes(slot) - slot.earmarked.get());
+            long room = grantableBytes(slot) - slot.earmarked.get();
+            long possible = Math.min(covered, Math.min(room, shortShare(slot, flinkBytes, room)));
             if (possible <= 0) {
                 break;
             }
@@ -457,6 +478,23 @@ public final class TaskManagerPool {
             stats.shortfallBytes.addAndGet(missing);
         }
         return Math.max(minimumBytes, flinkBytes - missing);
+    }
+
+    /**
+     * A consumer's part of what its slot can hold while its lent memory is out: Flink's fraction
+     * for it ({@code flinkBytes / guarantee}) of the slot's reach (what it holds plus
+     * {@code room}, at most its guarantee). Scaling each plan by its own fraction, as Flink scales
+     * the share, leaves room for the slot's next consumers: the first of two hash aggregations
+     * chained in one task would otherwise take the slot's whole floor and leave the second
+     * nothing, not even its minimum, and its first page would be refused.
+     */
+    private static long shortShare(SlotAccount slot, long flinkBytes, long room) {
+        long guarantee = slot.guaranteeBytes();
+        long reach = Math.min(guarantee, slot.heldBytes() + Math.max(0, room));
+        if (flinkBytes >= guarantee || guarantee <= 0) {
+            return reach;
+        }
+        return (long) ((double) flinkBytes / guarantee * reach);
     }
 
     /**

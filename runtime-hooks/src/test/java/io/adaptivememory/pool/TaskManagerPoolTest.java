@@ -41,6 +41,8 @@ class TaskManagerPoolTest {
     private static final long IDLE_SLACK_BYTES = TOTAL_BYTES - SLOTS * FLOOR_BYTES;
     /** Flink's sorter minimum from Consumers: 16 pages. */
     private static final long EAGER_MINIMUM_BYTES = 16 * PAGE_BYTES;
+    /** Flink's table operators' minimum from Consumers: 128 pages. */
+    private static final long TABLE_MINIMUM_BYTES = 128 * PAGE_BYTES;
     private static final long EARMARK_TTL_NANOS = Settings.DEFAULT_EARMARK_TTL.toNanos();
 
     private static void assertInvariants(TaskManagerPool pool) {
@@ -452,6 +454,24 @@ class TaskManagerPoolTest {
     }
 
     @Test
+    void earmarkPlanBytes_twoHalfPlansWhileAllLentMemoryIsOut_eachGetsHalfTheFloorAndItsPages() {
+        TaskManagerPool pool = adaptivePool();
+        SlotAccount hot = register(pool, "hot");
+        SlotAccount lender = register(pool, "lender");
+        reservePagesUntilRefused(pool, hot);
+        long half = SLOT_BYTES / 2; // two hash aggregations chained in one task, Flink's fraction 0.5 each
+
+        long first = pool.earmarkPlanBytes(lender, half, TABLE_MINIMUM_BYTES, true);
+        long second = pool.earmarkPlanBytes(lender, half, TABLE_MINIMUM_BYTES, true);
+
+        assertEquals(FLOOR_BYTES / 2, first, "half of what the slot can hold, not all of it");
+        assertEquals(FLOOR_BYTES / 2, second, "so the second still gets its half");
+        assertEquals(FLOOR_BYTES, lender.earmarkedBytes(), "both plans set aside");
+        assertTrue(pool.reserve(lender, first + second), "and every page of both is there");
+        assertInvariants(pool);
+    }
+
+    @Test
     void earmarkPlanBytes_memoryReturnedBeforeRequest_honoursFlinkSize() {
         TaskManagerPool pool = adaptivePool();
         SlotAccount hot = register(pool, "hot");
@@ -533,6 +553,25 @@ class TaskManagerPoolTest {
         assertEquals(flinkBytes + reachable - SLOT_BYTES, pool.lazyPlanBytes(a, flinkBytes));
         reservePagesUntilRefused(pool, b);
         assertEquals(flinkBytes, pool.lazyPlanBytes(a, flinkBytes));
+    }
+
+    @Test
+    void lazyPlanBytes_neighbourEarmarkedItsWholePlan_countsItAsFreeButNeverHandsItOut() {
+        TaskManagerPool pool = adaptivePool();
+        SlotAccount hot = register(pool, "hot");
+        SlotAccount neighbour = register(pool, "neighbour");
+        long flinkBytes = FLOOR_BYTES;
+        long planBeforeEarmark = pool.lazyPlanBytes(hot, flinkBytes);
+        // The neighbour's operator earmarks its whole share a moment before its own sorter gives it back.
+        assertEquals(SLOT_BYTES, pool.earmarkPlanBytes(neighbour, SLOT_BYTES, EAGER_MINIMUM_BYTES, true));
+
+        assertEquals(planBeforeEarmark, pool.lazyPlanBytes(hot, flinkBytes),
+                "the hot sorter plans as if the earmark were free");
+        long granted = reservePagesUntilRefused(pool, hot);
+        assertEquals(LONE_SLOT_MAX_BYTES - (SLOT_BYTES - FLOOR_BYTES), granted,
+                "its pages never take the neighbour's earmark");
+        assertEquals(SLOT_BYTES, neighbour.earmarkedBytes());
+        assertInvariants(pool);
     }
 
     // ------------------------------------------------------------------------
