@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -153,7 +154,10 @@ class LearningIT {
     void corruptModelFile_isRefusedWithTheReason_andTheTaskManagerRunsWithoutIt() throws Exception {
         Path corrupt = WORK.resolve("corrupt.model");
         String model = Files.readString(MODEL);
-        Files.writeString(corrupt, model.replaceFirst("weights ([-0-9.eE]+)", "weights NaN"));
+        // The first weight of whichever model kind train picked (linear: weights; network: hidden).
+        String broken = model.replaceFirst("(?m)^(weights|hidden) [-0-9.eE]+", "$1 NaN");
+        assertNotEquals(model, broken, "the trained model has a weight to break:\n" + model);
+        Files.writeString(corrupt, broken);
         try (StandaloneCluster cluster = StandaloneCluster.builder()
                 .agent(AGENT_JAR, Map.of("adaptive.memory.model", corrupt.toString()))
                 .workDir(WORK.resolve("corrupt-model"))
