@@ -5,15 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.adaptivememory.config.PolicyKind;
 import io.adaptivememory.estimate.Allocations;
-import io.adaptivememory.policy.AllocationPolicy;
-import io.adaptivememory.pool.SlotAccount;
 import io.adaptivememory.pool.TaskManagerPool;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,9 +20,7 @@ import java.util.concurrent.TimeUnit;
  */
 class ControllerTest {
 
-    private static final long MIB = 1L << 20;
     private static final int SLOTS = 64;
-    private static final long SLOT = 16 * MIB;
 
     /** Parked for an hour between its own ticks: the test calls {@link Controller#tick} itself. */
     private final Controller controller = new Controller(TimeUnit.HOURS.toNanos(1), TimeUnit.SECONDS.toNanos(10),
@@ -36,32 +31,10 @@ class ControllerTest {
         controller.close();
     }
 
-    /** 64 slots, a quarter of them borrowing, some holding earmarks, a few with predictions. */
-    private static TaskManagerPool busyPool(PolicyKind kind) {
-        TaskManagerPool pool = new TaskManagerPool(0, SLOTS * SLOT, SLOTS, SLOT, kind == PolicyKind.STATIC ? 1.0 : 0.25,
-                0.0, 0, AllocationPolicy.of(kind));
-        SplittableRandom rnd = new SplittableRandom(64);
-        for (int i = 0; i < SLOTS; i++) {
-            SlotAccount s = pool.register("job", "slot-" + i, SLOT);
-            pool.reserve(s, rnd.nextLong(SLOT / 2));
-            if (i % 4 == 0 && kind != PolicyKind.STATIC) {
-                pool.setLimit(s, 2 * SLOT);
-                pool.reserve(s, SLOT);
-            }
-            if (i % 5 == 0) {
-                pool.earmarkPlanBytes(s, SLOT / 8, SLOT / 16);
-            }
-            if (i % 7 == 0) {
-                pool.setPredictedDemand(s, SLOT / 3);
-            }
-        }
-        return pool;
-    }
-
     @ParameterizedTest
     @EnumSource(PolicyKind.class)
     void tick_64Slots_allocatesNothing(PolicyKind kind) {
-        TaskManagerPool pool = busyPool(kind);
+        TaskManagerPool pool = BusyPools.of(kind, SLOTS);
         controller.add(pool);
         long[] now = {System.nanoTime()};
 

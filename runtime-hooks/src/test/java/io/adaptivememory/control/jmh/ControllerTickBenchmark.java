@@ -1,11 +1,10 @@
 package io.adaptivememory.control.jmh;
 
 import io.adaptivememory.config.PolicyKind;
+import io.adaptivememory.control.BusyPools;
 import io.adaptivememory.control.Controller;
 import io.adaptivememory.control.HeadroomGuard;
 import io.adaptivememory.control.NativeMemory;
-import io.adaptivememory.policy.AllocationPolicy;
-import io.adaptivememory.pool.SlotAccount;
 import io.adaptivememory.pool.TaskManagerPool;
 
 import org.openjdk.jmh.annotations.Benchmark;
@@ -22,13 +21,11 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.Locale;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One controller tick (headroom decision, the policy's rebalance, earmark expiry) over a
- * TaskManager of {@code slots} slots of 16 MiB, a quarter of them borrowing, a fifth holding
- * earmarks, a seventh with a predicted demand: the work the controller thread does every
+ * One controller tick (headroom decision, the policy's rebalance, earmark expiry) over a busy
+ * TaskManager of {@code slots} slots ({@link BusyPools}): the work the controller thread does every
  * {@code controller.interval}. The native headroom guard is off (no container limit to read),
  * as its cgroup read happens once a second, not per tick.
  */
@@ -39,8 +36,6 @@ import java.util.concurrent.TimeUnit;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class ControllerTickBenchmark {
-
-    private static final long SLOT = 16L << 20;
 
     @Param({"4", "64"})
     int slots;
@@ -53,24 +48,7 @@ public class ControllerTickBenchmark {
 
     @Setup
     public void setUp() {
-        PolicyKind kind = PolicyKind.valueOf(policy.toUpperCase(Locale.ROOT));
-        TaskManagerPool pool = new TaskManagerPool(0, slots * SLOT, slots, SLOT,
-                kind == PolicyKind.STATIC ? 1.0 : 0.25, 0.0, 0, AllocationPolicy.of(kind));
-        SplittableRandom rnd = new SplittableRandom(slots);
-        for (int i = 0; i < slots; i++) {
-            SlotAccount s = pool.register("job", "slot-" + i, SLOT);
-            pool.reserve(s, rnd.nextLong(SLOT / 2));
-            if (i % 4 == 0 && kind != PolicyKind.STATIC) {
-                pool.setLimit(s, 2 * SLOT);
-                pool.reserve(s, SLOT);
-            }
-            if (i % 5 == 0) {
-                pool.earmarkPlanBytes(s, SLOT / 8, SLOT / 16);
-            }
-            if (i % 7 == 0) {
-                pool.setPredictedDemand(s, SLOT / 3);
-            }
-        }
+        TaskManagerPool pool = BusyPools.of(PolicyKind.valueOf(policy.toUpperCase(Locale.ROOT)), slots);
         // Its own thread parks for an hour: the benchmark thread does the ticks.
         controller = new Controller(TimeUnit.HOURS.toNanos(1), TimeUnit.SECONDS.toNanos(10),
                 new HeadroomGuard(NativeMemory.ofThisProcess(), 0.0), () -> {}, t -> {});
