@@ -211,9 +211,9 @@ final class FlinkInstrumentation {
                 .ignore(not(nameStartsWith("org.apache.flink.")));
         Map<String, AgentBuilder.Transformer.ForAdvice> byType = new LinkedHashMap<>();
         for (HookPoint h : HOOK_POINTS) {
-            byType.merge(h.type(), new AgentBuilder.Transformer.ForAdvice().include(agentLoader)
-                    .advice(h.method(), h.advice().getName()),
-                    (advised, ignored) -> advised.advice(h.method(), h.advice().getName()));
+            AgentBuilder.Transformer.ForAdvice advised =
+                    byType.getOrDefault(h.type(), new AgentBuilder.Transformer.ForAdvice().include(agentLoader));
+            byType.put(h.type(), advised.advice(h.method(), h.advice().getName()));
         }
         for (Map.Entry<String, AgentBuilder.Transformer.ForAdvice> e : byType.entrySet()) {
             builder = builder.type(named(e.getKey())).transform(e.getValue());
