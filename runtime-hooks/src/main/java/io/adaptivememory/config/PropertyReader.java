@@ -157,6 +157,26 @@ final class PropertyReader {
         return value;
     }
 
+    int integer(String key, int fallback, int min, int max) {
+        String raw = raw(key);
+        int value = fallback;
+        if (raw != null) {
+            String allowed = "a whole number from " + min + " to " + max;
+            try {
+                int parsed = Integer.parseInt(raw.trim());
+                if (parsed < min || parsed > max) {
+                    reject(key, raw, allowed, String.valueOf(fallback));
+                } else {
+                    value = parsed;
+                }
+            } catch (NumberFormatException e) {
+                reject(key, raw, allowed, String.valueOf(fallback));
+            }
+        }
+        effective.put(key, String.valueOf(value));
+        return value;
+    }
+
     int port(String key) {
         String raw = raw(key);
         int value = -1;

@@ -29,6 +29,11 @@ public final class Settings {
     public static final String FLOOR_FRACTION = PREFIX + "floor-fraction";
     public static final String RESERVE_FRACTION = PREFIX + "reserve-fraction";
     public static final String CONTROLLER_INTERVAL = PREFIX + "controller.interval";
+    public static final String CONTROLLER_HOLD_TIME = PREFIX + "controller.hold-time";
+    public static final String CONTROLLER_MAX_STEP_FRACTION = PREFIX + "controller.max-step-fraction";
+    public static final String CONTROLLER_HYSTERESIS = PREFIX + "controller.hysteresis";
+    public static final String CONTROLLER_OSCILLATION_LIMIT = PREFIX + "controller.oscillation-limit";
+    public static final String CONTROLLER_TUNING_PERIOD = PREFIX + "controller.tuning-period";
     public static final String RECLAIM_TIMEOUT = PREFIX + "reclaim-timeout";
     public static final String EARMARK_TTL = PREFIX + "earmark-ttl";
     public static final String NATIVE_HEADROOM_FRACTION = PREFIX + "native-headroom-fraction";
@@ -51,6 +56,11 @@ public final class Settings {
                     FLOOR_FRACTION,
                     RESERVE_FRACTION,
                     CONTROLLER_INTERVAL,
+                    CONTROLLER_HOLD_TIME,
+                    CONTROLLER_MAX_STEP_FRACTION,
+                    CONTROLLER_HYSTERESIS,
+                    CONTROLLER_OSCILLATION_LIMIT,
+                    CONTROLLER_TUNING_PERIOD,
                     RECLAIM_TIMEOUT,
                     EARMARK_TTL,
                     NATIVE_HEADROOM_FRACTION,
@@ -84,6 +94,7 @@ public final class Settings {
     private final double floorFraction;
     private final double reserveFraction;
     private final Duration controllerInterval;
+    private final Stability stability;
     private final Duration reclaimTimeout;
     private final Duration earmarkTtl;
     private final double nativeHeadroomFraction;
@@ -110,6 +121,14 @@ public final class Settings {
                         DEFAULT_CONTROLLER_INTERVAL,
                         Duration.ofMillis(1),
                         Duration.ofMinutes(1));
+        this.stability = new Stability(
+                in.duration(CONTROLLER_HOLD_TIME, Duration.ofNanos(Stability.DEFAULT_HOLD_NANOS), Duration.ZERO,
+                        Duration.ofMinutes(1)).toNanos(),
+                in.fraction(CONTROLLER_MAX_STEP_FRACTION, Stability.DEFAULT_MAX_STEP_FRACTION, 0.01, 1.0),
+                in.bytes(CONTROLLER_HYSTERESIS, Stability.DEFAULT_HYSTERESIS_BYTES, 0, 64L << 20),
+                in.integer(CONTROLLER_OSCILLATION_LIMIT, Stability.DEFAULT_OSCILLATION_LIMIT, 0, 100),
+                in.duration(CONTROLLER_TUNING_PERIOD, Duration.ofNanos(Stability.DEFAULT_TUNING_PERIOD_NANOS),
+                        Duration.ZERO, Duration.ofMinutes(10)).toNanos());
         this.reclaimTimeout =
                 in.duration(RECLAIM_TIMEOUT, DEFAULT_RECLAIM_TIMEOUT, Duration.ZERO, Duration.ofMinutes(1));
         this.earmarkTtl =
@@ -165,6 +184,11 @@ public final class Settings {
 
     public Duration controllerInterval() {
         return controllerInterval;
+    }
+
+    /** How the adaptive policy damps its entitlement changes and tunes its lending. */
+    public Stability stability() {
+        return stability;
     }
 
     /** How long a task thread may wait for borrowed memory to come back before it is sized down. */

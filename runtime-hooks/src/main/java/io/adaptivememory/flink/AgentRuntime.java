@@ -277,7 +277,7 @@ public final class AgentRuntime implements AutoCloseable {
                 settings.floorFraction(),
                 settings.reserveFraction(),
                 settings.reclaimTimeout().toNanos(),
-                AllocationPolicy.of(settings.policy()));
+                AllocationPolicy.of(settings.policy(), settings.stability()));
         pools.put(table, pool);
         controller.add(pool);
         metrics.bindPool(pool);

@@ -1,6 +1,7 @@
 package io.adaptivememory.policy;
 
 import io.adaptivememory.config.PolicyKind;
+import io.adaptivememory.config.Stability;
 import io.adaptivememory.pool.SlotAccount;
 import io.adaptivememory.pool.TaskManagerPool;
 
@@ -23,15 +24,20 @@ public interface AllocationPolicy {
     /** Recomputes entitlements; runs on the controller thread, never on a task thread. */
     void rebalance(TaskManagerPool pool, long nowNanos);
 
-    /** The policy for the given kind. */
+    /** The policy for the given kind, with the default {@link Stability}. */
     static AllocationPolicy of(PolicyKind kind) {
+        return of(kind, Stability.DEFAULT);
+    }
+
+    /** The policy for the given kind; {@code stability} applies to the adaptive policy. */
+    static AllocationPolicy of(PolicyKind kind, Stability stability) {
         switch (kind) {
             case STATIC:
                 return new StaticPolicy();
             case FAIR:
                 return new FairPolicy();
             default:
-                return new AdaptivePolicy();
+                return new AdaptivePolicy(stability);
         }
     }
 }

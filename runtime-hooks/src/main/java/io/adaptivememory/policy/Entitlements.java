@@ -29,6 +29,13 @@ final class Entitlements {
         }
     }
 
+    /** Logs, once per slot, that the stabilizer pinned it to its static share. */
+    static void pinned(TaskManagerPool pool, SlotAccount slot, int reversals, long windowNanos) {
+        if (LOGGING) {
+            DecisionLog.pinned(pool, slot, reversals, windowNanos);
+        }
+    }
+
     private static boolean slf4jPresent() {
         try {
             Class.forName("org.slf4j.LoggerFactory", false, Entitlements.class.getClassLoader());
@@ -40,6 +47,12 @@ final class Entitlements {
 
     private static final class DecisionLog {
         private static final Logger LOG = LoggerFactory.getLogger("io.adaptivememory.decisions");
+
+        static void pinned(TaskManagerPool pool, SlotAccount slot, int reversals, long windowNanos) {
+            LOG.info("pool {} {}: its entitlement reversed direction {} times within {} ms; it keeps its static "
+                            + "share ({} bytes) for the rest of its allocation",
+                    pool.id(), slot, reversals, windowNanos / 1_000_000, slot.guaranteeBytes());
+        }
 
         static void changed(TaskManagerPool pool, SlotAccount slot, long before, long limitBytes, String reason) {
             if (LOG.isDebugEnabled()) {

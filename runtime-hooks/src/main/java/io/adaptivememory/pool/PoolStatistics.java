@@ -17,6 +17,9 @@ public final class PoolStatistics {
     final AtomicLong accountingErrors = new AtomicLong();
     final AtomicLong floorShortfalls = new AtomicLong();
     final AtomicLong deniedPages = new AtomicLong();
+    final AtomicLong tuningSteps = new AtomicLong();
+    final AtomicLong tuningReverts = new AtomicLong();
+    final AtomicLong pins = new AtomicLong();
 
     /** Reservations that took the slot beyond its guarantee. */
     public long loans() {
@@ -67,5 +70,20 @@ public final class PoolStatistics {
 
     public void noteDeniedPage() {
         deniedPages.incrementAndGet();
+    }
+
+    /** Steps the lending tuner made (reverts not included). */
+    public long tuningSteps() {
+        return tuningSteps.get();
+    }
+
+    /** Steps the lending tuner reverted because they made spills or waits worse. */
+    public long tuningReverts() {
+        return tuningReverts.get();
+    }
+
+    /** Slots pinned to their static share because their entitlement oscillated. */
+    public long pins() {
+        return pins.get();
     }
 }

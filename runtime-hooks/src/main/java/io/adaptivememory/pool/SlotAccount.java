@@ -46,6 +46,8 @@ public final class SlotAccount {
     volatile boolean closed;
     /** Reserved bytes Flink's consumers still held when the slot's MemoryManager shut down. */
     volatile long reservedAtClose;
+    /** Set once the policy's stabilizer found the slot's entitlement oscillating: it keeps its static share. */
+    volatile boolean pinned;
 
     SlotAccount(
             int index,
@@ -135,6 +137,11 @@ public final class SlotAccount {
         boolean fresh = now != denialsSeen;
         denialsSeen = now;
         return fresh;
+    }
+
+    /** Whether the slot was pinned to its static share because its entitlement oscillated. */
+    public boolean isPinned() {
+        return pinned;
     }
 
     public boolean isClosed() {

@@ -67,6 +67,8 @@ public final class TaskManagerPool {
     /** Set by the headroom guard when native memory runs short, or for good by {@link #stopLending}: no new loans. */
     private volatile boolean lendingPaused;
     private volatile boolean lendingStopped;
+    /** The part of a satisfied slot's guarantee the policy does not lend now (its lending tuner's knob). */
+    private volatile double protectedFraction;
     private long unallocatedFloorBytes;
     private volatile SlotAccount[] slots = new SlotAccount[0];
     private volatile boolean closed;
@@ -623,6 +625,29 @@ public final class TaskManagerPool {
     /** Sets a slot's entitlement; the policy's only way to act. */
     public void setLimit(SlotAccount slot, long limitBytes) {
         slot.limitBytes = limitBytes;
+    }
+
+    /** Pins a slot to its static share for the rest of its allocation (its entitlement oscillated). */
+    public void pin(SlotAccount slot) {
+        if (!slot.pinned) {
+            slot.pinned = true;
+            stats.pins.incrementAndGet();
+        }
+    }
+
+    /** Records a move of the policy's lending tuner: the new protected fraction, and whether it was a revert. */
+    public void noteTuning(double fraction, boolean reverted) {
+        protectedFraction = fraction;
+        (reverted ? stats.tuningReverts : stats.tuningSteps).incrementAndGet();
+    }
+
+    /** The fraction of a satisfied slot's guarantee the policy does not lend now; the floor fraction until tuned. */
+    public double protectedFraction() {
+        return Math.max(floorFraction, protectedFraction);
+    }
+
+    public double floorFraction() {
+        return floorFraction;
     }
 
     /** Records the estimator's demand for the slot's live consumers (-1: no estimate); see {@link SlotAccount#predictedDemandBytes()}. */

@@ -44,6 +44,7 @@ class SettingsTest {
         assertEquals(Settings.DEFAULT_CONTROLLER_INTERVAL, s.controllerInterval());
         assertEquals(Settings.DEFAULT_RECLAIM_TIMEOUT, s.reclaimTimeout());
         assertEquals(Settings.DEFAULT_EARMARK_TTL, s.earmarkTtl());
+        assertEquals(Stability.DEFAULT, s.stability());
         assertEquals(-1, s.prometheusPort());
         assertEquals(Settings.DEFAULT_PROMETHEUS_HOST, s.prometheusHost());
         assertFalse(s.jmxEnabled());
@@ -104,6 +105,21 @@ class SettingsTest {
     private static final Expectation INTERVAL = new Expectation(Settings.CONTROLLER_INTERVAL,
             "a duration such as 250ms, 2s or 1min", PropertyReader.format(Settings.DEFAULT_CONTROLLER_INTERVAL),
             Settings::controllerInterval, Settings.DEFAULT_CONTROLLER_INTERVAL);
+    private static final Expectation HOLD = new Expectation(Settings.CONTROLLER_HOLD_TIME,
+            "a duration such as 250ms, 2s or 1min from 0ms to 1min", "1s",
+            s -> s.stability().holdNanos(), Stability.DEFAULT_HOLD_NANOS);
+    private static final Expectation MAX_STEP = new Expectation(Settings.CONTROLLER_MAX_STEP_FRACTION,
+            "a decimal number from 0.01 to 1.0", String.valueOf(Stability.DEFAULT_MAX_STEP_FRACTION),
+            s -> s.stability().maxStepFraction(), Stability.DEFAULT_MAX_STEP_FRACTION);
+    private static final Expectation HYSTERESIS = new Expectation(Settings.CONTROLLER_HYSTERESIS,
+            "a size such as 64mb, 512kb or 1gb from", "1mb",
+            s -> s.stability().hysteresisBytes(), Stability.DEFAULT_HYSTERESIS_BYTES);
+    private static final Expectation OSCILLATION = new Expectation(Settings.CONTROLLER_OSCILLATION_LIMIT,
+            "a whole number from 0 to 100", String.valueOf(Stability.DEFAULT_OSCILLATION_LIMIT),
+            s -> s.stability().oscillationLimit(), Stability.DEFAULT_OSCILLATION_LIMIT);
+    private static final Expectation TUNING = new Expectation(Settings.CONTROLLER_TUNING_PERIOD,
+            "a duration such as 250ms, 2s or 1min from 0ms to 10min", "2s",
+            s -> s.stability().tuningPeriodNanos(), Stability.DEFAULT_TUNING_PERIOD_NANOS);
     private static final Expectation RECLAIM = new Expectation(Settings.RECLAIM_TIMEOUT,
             "a duration such as 250ms, 2s or 1min", PropertyReader.format(Settings.DEFAULT_RECLAIM_TIMEOUT),
             Settings::reclaimTimeout, Settings.DEFAULT_RECLAIM_TIMEOUT);
@@ -149,6 +165,12 @@ class SettingsTest {
         add(cases, RESERVE, EMPTY, NEGATIVE, "-0.1", NAN, HUGE, "-Infinity", "0.91", GARBAGE, "5%", "0.1s");
         add(cases, INTERVAL, EMPTY, NEGATIVE, "-5ms", ZERO, "0ms", NAN, HUGE, HUGE + "ms", "2min", GARBAGE,
                 "5kg", "5ns", "5us", "5 seconds", "1.5s", "2d");
+        // Zero is legal for the hold time, the hysteresis, the oscillation limit and the tuning period: that rule is off.
+        add(cases, HOLD, EMPTY, NEGATIVE, "-1s", NAN, HUGE, "61s", GARBAGE, "1 parsec", "5us");
+        add(cases, MAX_STEP, EMPTY, NEGATIVE, ZERO, "0.001", "1.5", NAN, "Infinity", GARBAGE, "25%");
+        add(cases, HYSTERESIS, EMPTY, NEGATIVE, NAN, HUGE, "65mb", "1gb", GARBAGE, "-1mb", "1 parsec");
+        add(cases, OSCILLATION, EMPTY, NEGATIVE, NAN, HUGE, "101", "2.5", GARBAGE, "four", "4x");
+        add(cases, TUNING, EMPTY, NEGATIVE, "-2s", NAN, HUGE, "11min", "2h", GARBAGE, "2 fortnights");
         // Zero is a legal reclaim timeout: never wait for lent memory.
         add(cases, RECLAIM, EMPTY, NEGATIVE, "-1s", NAN, HUGE, "9223372036854775807h", "61s", "2h", GARBAGE,
                 "3d", "1us", "two seconds");

@@ -21,68 +21,8 @@ import io.adaptivememory.pool.TaskManagerPool;
 
 import org.junit.jupiter.api.Test;
 
-import java.util.Arrays;
-import java.util.SplittableRandom;
 
 class AdaptivePolicyTest {
-
-    private static final long SEED = 0xA11CE_2024L;
-    private static final int INSTANCES = 20_000;
-
-    // ------------------------------------------------------------------------
-    //  waterLevel against brute force
-    // ------------------------------------------------------------------------
-
-    /** The largest level in [0, capacity] with sum of max(held, level) <= capacity, else 0. */
-    private static long bruteForceLevel(long[] held, int n, long capacity) {
-        for (long level = Math.max(0, capacity); level > 0; level--) {
-            long sum = 0;
-            for (int i = 0; i < n; i++) {
-                sum += Math.max(held[i], level);
-            }
-            if (sum <= capacity) {
-                return level;
-            }
-        }
-        return 0;
-    }
-
-    @Test
-    void waterLevel_randomSmallInstances_matchesBruteForce() {
-        SplittableRandom rnd = new SplittableRandom(SEED);
-        for (int k = 0; k < INSTANCES; k++) {
-            int n = 1 + rnd.nextInt(6);
-            // Values beyond n are stale entries of the policy's reused array: they must be ignored.
-            long[] held = new long[n + rnd.nextInt(3)];
-            for (int i = 0; i < held.length; i++) {
-                held[i] = rnd.nextInt(4) == 0 ? 0 : rnd.nextInt(61);
-            }
-            long capacity = rnd.nextInt(321) - 20;
-            long[] input = held.clone();
-            long expected = bruteForceLevel(held, n, capacity);
-
-            long actual = AdaptivePolicy.waterLevel(input, n, capacity);
-
-            assertEquals(expected, actual,
-                    "held " + Arrays.toString(Arrays.copyOf(held, n)) + ", capacity " + capacity);
-        }
-    }
-
-    @Test
-    void waterLevel_allBelowEqualShare_isEqualShare() {
-        assertEquals(50, AdaptivePolicy.waterLevel(new long[] {10, 20}, 2, 100));
-    }
-
-    @Test
-    void waterLevel_oneAboveEqualShare_othersShareTheRest() {
-        assertEquals(30, AdaptivePolicy.waterLevel(new long[] {70, 5}, 2, 100));
-    }
-
-    @Test
-    void waterLevel_heldExceedsCapacity_isZero() {
-        assertEquals(0, AdaptivePolicy.waterLevel(new long[] {70, 60}, 2, 100));
-        assertEquals(0, AdaptivePolicy.waterLevel(new long[] {0, 0}, 2, -5));
-    }
 
     // ------------------------------------------------------------------------
     //  rebalance
@@ -109,7 +49,7 @@ class AdaptivePolicyTest {
     }
 
     @Test
-    void rebalance_singleBorrower_limitIsTotal() {
+    void rebalance_singleBorrower_mayTakeEverythingTheOthersClaimsLeave() {
         TaskManagerPool pool = pool(PolicyKind.ADAPTIVE, 0.0);
         SlotAccount a = register(pool, "a");
         SlotAccount b = register(pool, "b");
@@ -119,7 +59,8 @@ class AdaptivePolicyTest {
 
         rebalance(pool);
 
-        assertEquals(TOTAL_BYTES, a.limitBytes());
+        // The floors of b and of the two slots not allocated yet are all the others claim.
+        assertEquals(TOTAL_BYTES - 3 * FLOOR_BYTES, a.limitBytes());
         assertEquals(TOTAL_BYTES, b.limitBytes());
     }
 
@@ -168,7 +109,7 @@ class AdaptivePolicyTest {
 
         rebalance(pool);
 
-        assertEquals(TOTAL_BYTES, borrower.limitBytes(), "as without an estimate");
+        assertEquals(TOTAL_BYTES - 3 * FLOOR_BYTES, borrower.limitBytes(), "as without an estimate");
     }
 
     @Test
@@ -208,6 +149,42 @@ class AdaptivePolicyTest {
         reserve(pool, b, level - 70 * MIB);
         assertEquals(0, pool.slackBytes());
         assertNull(pool.checkInvariants());
+    }
+
+    @Test
+    void rebalance_borrowerWithPredictedDemand_getsItAndTheOtherBorrowerTheRest() {
+        TaskManagerPool pool = pool(PolicyKind.ADAPTIVE, 0.0);
+        SlotAccount predicted = register(pool, "predicted");
+        SlotAccount unknown = register(pool, "unknown");
+        register(pool, "idle");
+        reserve(pool, predicted, 70 * MIB);
+        reserve(pool, unknown, 70 * MIB);
+        pool.setPredictedDemand(predicted, 90 * MIB);
+
+        rebalance(pool);
+
+        // 224 MiB for the two borrowers (the idle slot's and the unallocated slot's floors aside):
+        // without the estimate 112 MiB each; with it the predicted slot needs only 90.
+        long capacity = TOTAL_BYTES - 2 * FLOOR_BYTES;
+        assertEquals(90 * MIB, predicted.limitBytes());
+        assertEquals(capacity - 90 * MIB, unknown.limitBytes());
+    }
+
+    @Test
+    void rebalance_borrowerHoldingMoreThanPredicted_demandIsUnknownAgain() {
+        TaskManagerPool pool = pool(PolicyKind.ADAPTIVE, 0.0);
+        SlotAccount outgrown = register(pool, "outgrown");
+        SlotAccount other = register(pool, "other");
+        register(pool, "idle");
+        reserve(pool, outgrown, 80 * MIB);
+        reserve(pool, other, 70 * MIB);
+        pool.setPredictedDemand(outgrown, 75 * MIB);
+
+        rebalance(pool);
+
+        long level = (TOTAL_BYTES - 2 * FLOOR_BYTES) / 2;
+        assertEquals(level, outgrown.limitBytes(), "the prediction was wrong: water level, as without one");
+        assertEquals(level, other.limitBytes());
     }
 
     @Test
@@ -264,7 +241,7 @@ class AdaptivePolicyTest {
 
         rebalance(pool);
 
-        assertEquals(TOTAL_BYTES, hot.limitBytes());
+        assertEquals(TOTAL_BYTES - 3 * FLOOR_BYTES, hot.limitBytes(), "alone hungry again");
         assertEquals(TOTAL_BYTES, cold.limitBytes());
     }
 

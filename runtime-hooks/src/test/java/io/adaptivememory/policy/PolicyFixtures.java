@@ -2,10 +2,15 @@ package io.adaptivememory.policy;
 
 import io.adaptivememory.config.PolicyKind;
 import io.adaptivememory.config.Settings;
+import io.adaptivememory.config.Stability;
 import io.adaptivememory.pool.SlotAccount;
 import io.adaptivememory.pool.TaskManagerPool;
 
-/** 256 MiB over 4 slots of 64 MiB with the default floor fraction (16 MiB floors), in bytes. */
+/**
+ * 256 MiB over 4 slots of 64 MiB with the default floor fraction (16 MiB floors), in bytes. The
+ * policies are undamped ({@link Stability#NONE}) so that a test sees each rebalance's solution;
+ * {@code StabilizerTest} covers the damping.
+ */
 final class PolicyFixtures {
 
     static final long MIB = 1L << 20;
@@ -26,7 +31,7 @@ final class PolicyFixtures {
                 Settings.DEFAULT_FLOOR_FRACTION,
                 reserveFraction,
                 0,
-                AllocationPolicy.of(kind));
+                AllocationPolicy.of(kind, Stability.NONE));
     }
 
     static SlotAccount register(TaskManagerPool pool, String name) {
