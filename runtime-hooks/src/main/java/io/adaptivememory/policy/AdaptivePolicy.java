@@ -128,7 +128,7 @@ public final class AdaptivePolicy implements AllocationPolicy {
                         ? protectedAboveFloors ? NO_BORROWER_PROTECTED : NO_BORROWER
                         : protectedAboveFloors ? SATISFIED_PROTECTED : SATISFIED;
             }
-            Entitlements.set(pool, s, stabilizer.next(pool, s, target, nowNanos), reason);
+            Entitlements.set(pool, s, stabilizer.next(pool, s, target, nowNanos, hungryFlags[i]), reason);
         }
     }
 

@@ -34,7 +34,11 @@ import java.util.Arrays;
  *       it lends as before but borrows nothing more. Logged once per slot; counted.
  * </ol>
  *
- * Damping never endangers the pool's promises: the pool's slack still keeps every floor and the
+ * Only borrowers (hungry slots) are damped; a satisfied slot's entitlement is set as computed,
+ * because it hands out nothing until the slot grows, and a sorter built there plans with it at
+ * once: pacing it kept a skewed job's hot sorter at Flink's size in {@code SkewedSqlJobIT}.
+ *
+ * <p>Damping never endangers the pool's promises: the pool's slack still keeps every floor and the
  * total, and nothing held is ever taken back. Entitlements are never set below a slot's guarantee.
  *
  * <p>Runs on the controller thread only; per-slot state is kept in arrays indexed by the slot's
@@ -54,10 +58,15 @@ final class Stabilizer {
         this.settings = settings;
     }
 
-    /** The entitlement to set for {@code slot} now, given the policy's {@code target}. */
-    long next(TaskManagerPool pool, SlotAccount slot, long target, long nowNanos) {
+    /**
+     * The entitlement to set for {@code slot} now, given the policy's {@code target}. Only a
+     * {@code borrower}'s entitlement is damped: a satisfied slot holds nothing beyond its share,
+     * so its entitlement is only the room it would start to grow in, and a sorter built there
+     * plans with it at once (a sorter decides early); it is set as computed.
+     */
+    long next(TaskManagerPool pool, SlotAccount slot, long target, long nowNanos, boolean borrower) {
         long guarantee = slot.guaranteeBytes();
-        if (!settings.enabled()) {
+        if (!settings.enabled() || !borrower && !slot.isPinned()) {
             return Math.max(guarantee, target);
         }
         int i = state(pool, slot);

@@ -39,7 +39,7 @@ class StabilizerTest {
 
     /** One tick: the stabilizer's answer for {@code target}, set as the policy would. */
     private long tick(long target) {
-        long next = stabilizer.next(pool, slot, target, now);
+        long next = stabilizer.next(pool, slot, target, now, true);
         pool.setLimit(slot, next);
         return next;
     }
@@ -139,6 +139,14 @@ class StabilizerTest {
         pool.setLimit(slot, SLOT_BYTES);
 
         assertEquals(SLOT_BYTES + MAX_STEP, tick(TOTAL_BYTES), "no hold or halved step inherited");
+    }
+
+    @Test
+    void satisfiedSlot_isNotDamped() {
+        tick(SLOT_BYTES);
+
+        assertEquals(TOTAL_BYTES, stabilizer.next(pool, slot, TOTAL_BYTES, now, false),
+                "no hold and no step: a sorter built there plans with it at once");
     }
 
     @Test

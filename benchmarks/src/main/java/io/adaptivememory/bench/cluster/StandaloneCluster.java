@@ -39,7 +39,6 @@ public final class StandaloneCluster implements SessionCluster {
 
     public static final int SLOTS_PER_TASK_MANAGER = EmbeddedCluster.SLOTS;
     public static final long SLOT_BYTES = EmbeddedCluster.SLOT_BYTES;
-    private static final String MIB_PER_SLOT = (SLOT_BYTES >> 20) + "m";
     private static final Duration STARTUP = Duration.ofSeconds(120);
     private static final Duration STOP = Duration.ofSeconds(20);
 
@@ -103,6 +102,7 @@ public final class StandaloneCluster implements SessionCluster {
         private String agentJar;
         private final Map<String, String> agentProperties = new LinkedHashMap<>();
         private boolean flinkPrometheusReporter;
+        private long slotBytes = SLOT_BYTES;
         private Path workDir;
         private String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
 
@@ -125,6 +125,19 @@ public final class StandaloneCluster implements SessionCluster {
         /** Configures Flink's own Prometheus reporter on each TaskManager (its jar must be on the class path). */
         public Builder flinkPrometheusReporter() {
             this.flinkPrometheusReporter = true;
+            return this;
+        }
+
+        /**
+         * Managed memory per slot (default {@link #SLOT_BYTES}), whole MiB. Only
+         * {@code taskmanager.memory.managed.size} changes: managed memory is native, outside the
+         * heap and direct limits, so the JVM options stay as they are.
+         */
+        public Builder managedMemoryPerSlot(long bytes) {
+            if (bytes <= 0 || bytes % (1 << 20) != 0) {
+                throw new IllegalArgumentException("managed memory per slot must be a positive number of MiB: " + bytes);
+            }
+            this.slotBytes = bytes;
             return this;
         }
 
@@ -249,7 +262,8 @@ public final class StandaloneCluster implements SessionCluster {
     }
 
     /**
-     * Every memory component of a 4-slot TaskManager with 64 MiB of managed memory per slot,
+     * Every memory component of a 4-slot TaskManager with 64 MiB of managed memory per slot (or
+     * {@link Builder#managedMemoryPerSlot}),
      * matching the JVM options in {@link #startProcesses}: heap 528m (task 400m + framework 128m),
      * direct 384m (framework off-heap 128m + network 256m).
      */
@@ -267,7 +281,7 @@ public final class StandaloneCluster implements SessionCluster {
         conf.put("taskmanager.memory.network.min", "256m");
         conf.put("taskmanager.memory.network.max", "256m");
         conf.put("taskmanager.memory.managed.size",
-                (SLOTS_PER_TASK_MANAGER * (SLOT_BYTES >> 20)) + "m");
+                (SLOTS_PER_TASK_MANAGER * (spec.slotBytes >> 20)) + "m");
         conf.put("taskmanager.memory.jvm-metaspace.size", "256m");
         conf.put("taskmanager.memory.jvm-overhead.min", "192m");
         conf.put("taskmanager.memory.jvm-overhead.max", "192m");
@@ -335,6 +349,11 @@ public final class StandaloneCluster implements SessionCluster {
 
     public FlinkProcess jobManager() {
         return jobManager;
+    }
+
+    /** Managed memory per slot of every TaskManager. */
+    public long slotBytes() {
+        return spec.slotBytes;
     }
 
     public int slots() {
