@@ -32,6 +32,10 @@ final class AgentMeters {
     static final String LOANS = "adaptive_memory_loans_total";
     static final String EARMARKS_EXPIRED = "adaptive_memory_earmarks_expired_bytes_total";
     static final String ACCOUNTING_ERRORS = "adaptive_memory_accounting_errors_total";
+    static final String FEEDBACK_RAISED = "adaptive_memory_feedback_raised_events_total";
+    static final String FEEDBACK_RAISED_BYTES = "adaptive_memory_feedback_raised_bytes_total";
+    static final String FEEDBACK_LOWERED = "adaptive_memory_feedback_lowered_events_total";
+    static final String FEEDBACK_LOWERED_BYTES = "adaptive_memory_feedback_lowered_bytes_total";
 
     /**
      * Earmarks an eager consumer did not use are given back after adaptive.memory.earmark-ttl

@@ -44,6 +44,7 @@ public final class Settings {
     public static final String HISTORY_MAX_BYTES = PREFIX + "history.max-bytes";
     public static final String HISTORY_SLOT_SAMPLE_INTERVAL = PREFIX + "history.slot-sample-interval";
     public static final String ESTIMATOR_ENABLED = PREFIX + "estimator.enabled";
+    public static final String GRANT_FEEDBACK = PREFIX + "estimator.grant-feedback";
     public static final String MODEL = PREFIX + "model";
 
     /** Internal: a test-only switch that makes the named hook throw, to prove fail-open. */
@@ -71,6 +72,7 @@ public final class Settings {
                     HISTORY_MAX_BYTES,
                     HISTORY_SLOT_SAMPLE_INTERVAL,
                     ESTIMATOR_ENABLED,
+                    GRANT_FEEDBACK,
                     MODEL,
                     FAULT_INJECTION);
 
@@ -105,6 +107,7 @@ public final class Settings {
     private final long historyMaxBytes;
     private final Duration historySlotSampleInterval;
     private final boolean estimatorEnabled;
+    private final boolean grantFeedback;
     private final Path model;
     private final String injectedFault;
     private final Map<String, String> effective;
@@ -143,6 +146,7 @@ public final class Settings {
         this.historySlotSampleInterval = in.duration(HISTORY_SLOT_SAMPLE_INTERVAL,
                 DEFAULT_HISTORY_SLOT_SAMPLE_INTERVAL, Duration.ofMillis(100), Duration.ofHours(1));
         this.estimatorEnabled = in.bool(ESTIMATOR_ENABLED, true);
+        this.grantFeedback = in.bool(GRANT_FEEDBACK, true);
         this.model = in.path(MODEL, false);
         this.injectedFault = in.text(FAULT_INJECTION, "");
         in.reportUnknown(KNOWN);
@@ -239,6 +243,14 @@ public final class Settings {
     /** Whether the online estimator predicts demand (and the adaptive policy uses it). */
     public boolean estimatorEnabled() {
         return estimatorEnabled;
+    }
+
+    /**
+     * Whether SQL hash tables plan with their own vertex and subtask's estimated demand instead of
+     * Flink's size (memory grant feedback); needs the estimator and a lending policy.
+     */
+    public boolean grantFeedback() {
+        return grantFeedback && estimatorEnabled;
     }
 
     /** A trained model file to warm-start the estimator from, or null. */

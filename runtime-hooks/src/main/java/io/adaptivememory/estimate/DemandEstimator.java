@@ -170,6 +170,17 @@ public final class DemandEstimator {
     }
 
     /**
+     * Grant feedback's input: the larger of the last two demands of subtask {@code subtask} (at
+     * {@code parallelism}) of this vertex and kind, -1 when it has not run here. Unlike
+     * {@link #estimate}, never a model's or another subtask's figure. Allocates nothing.
+     */
+    public long recentDemandBytes(long vertexKey, ConsumerKind kind, int subtask, int parallelism) {
+        long key = key(vertexKey, kind);
+        DemandState state = find(key);
+        return state == null ? -1 : state.recentDemandBytes(key, subtask, parallelism);
+    }
+
+    /**
      * Learns one ended consumer: updates its key's and its kind's predictors with the features of
      * its previous run, then stores this run as the subtask's previous one. A negative
      * {@code demandBytes} (not measured) is ignored. Allocates nothing.
@@ -185,10 +196,10 @@ public final class DemandEstimator {
         double[] x = observedFeatures;
         state.fillFeatures(key, subtask, parallelism, requestedBytes, x);
         int newResets = 0;
-        if (state.record(x, subtask, inputBytes, demandBytes, now)) {
+        if (state.record(x, subtask, parallelism, inputBytes, demandBytes, now)) {
             newResets++;
         }
-        if (kindStates[kind.ordinal()].record(x, -1, inputBytes, demandBytes, now)) {
+        if (kindStates[kind.ordinal()].record(x, -1, parallelism, inputBytes, demandBytes, now)) {
             newResets++;
         }
         resets += newResets;

@@ -23,6 +23,10 @@ final class DemandState {
     /** Indexed by subtask; -1 where that subtask has not been seen. */
     private final long[] previousInputBytes;
     private final long[] previousDemandBytes;
+    /** The run before the previous one, for grant feedback; -1 where there was none. */
+    private final long[] earlierDemandBytes;
+    /** The parallelism of the subtask's previous run; 0 where it has not been seen. */
+    private final int[] previousParallelism;
     private long key;
     private boolean occupied;
     private long observations;
@@ -34,8 +38,11 @@ final class DemandState {
         this.recent = recent;
         this.previousInputBytes = new long[maxSubtasks];
         this.previousDemandBytes = new long[maxSubtasks];
+        this.earlierDemandBytes = new long[maxSubtasks];
+        this.previousParallelism = new int[maxSubtasks];
         Arrays.fill(previousInputBytes, -1);
         Arrays.fill(previousDemandBytes, -1);
+        Arrays.fill(earlierDemandBytes, -1);
     }
 
     // ------------------------------------------------------------------------
@@ -98,6 +105,27 @@ final class DemandState {
         return false;
     }
 
+    /**
+     * The larger of {@code subtask}'s last two demands at {@code parallelism} (its only one after
+     * one run), or -1 when this state does not hold {@code key} or has not seen that subtask at that
+     * parallelism (subtask i of another parallelism reads another part of the data).
+     */
+    long recentDemandBytes(long key, int subtask, int parallelism) {
+        if (subtask < 0 || subtask >= previousDemandBytes.length) {
+            return -1;
+        }
+        for (int attempt = 0; attempt < MAX_READ_ATTEMPTS; attempt++) {
+            long stamp = lock.beginRead();
+            boolean mine = occupied && this.key == key && previousParallelism[subtask] == parallelism;
+            long last = previousDemandBytes[subtask];
+            long before = earlierDemandBytes[subtask];
+            if (lock.validate(stamp)) {
+                return mine ? Math.max(last, before) : -1;
+            }
+        }
+        return -1;
+    }
+
     // ------------------------------------------------------------------------
     //  Writer (the observer only)
     // ------------------------------------------------------------------------
@@ -118,6 +146,8 @@ final class DemandState {
             recent.clear();
             Arrays.fill(previousInputBytes, -1);
             Arrays.fill(previousDemandBytes, -1);
+            Arrays.fill(earlierDemandBytes, -1);
+            Arrays.fill(previousParallelism, 0);
             observations = 0;
             this.key = key;
             occupied = true;
@@ -132,14 +162,16 @@ final class DemandState {
      * this call), the rest becomes the subtask's previous run. Returns whether the model's
      * covariance was reset.
      */
-    boolean record(double[] x, int subtask, long inputBytes, long demandBytes, long tick) {
+    boolean record(double[] x, int subtask, int parallelism, long inputBytes, long demandBytes, long tick) {
         lock.beginWrite();
         try {
             boolean reset = model.update(x, demandBytes / MIB);
             recent.add(demandBytes);
             if (subtask >= 0 && subtask < previousDemandBytes.length) {
+                earlierDemandBytes[subtask] = previousParallelism[subtask] == parallelism ? previousDemandBytes[subtask] : -1;
                 previousInputBytes[subtask] = inputBytes;
                 previousDemandBytes[subtask] = demandBytes;
+                previousParallelism[subtask] = parallelism;
             }
             observations++;
             lastObservedTick = tick;

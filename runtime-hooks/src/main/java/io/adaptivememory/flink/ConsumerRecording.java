@@ -23,6 +23,8 @@ final class ConsumerRecording {
     private static final class ThreadState {
         Governed planned;
         long plannedRequestedBytes;
+        /** The kind the planning table operator's class says it is, or null. */
+        ConsumerKind plannedKind;
         /** The consumer started by the page pool built last on this thread, until its owner is built. */
         LiveConsumer building;
         /** The type of the shared resource being sized on this thread ({@code getSharedMemoryResource...}). */
@@ -60,12 +62,16 @@ final class ConsumerRecording {
         return rt == null ? null : rt.consumers();
     }
 
-    /** A table operator planned {@code requestedBytes} (Flink's size) in the governed slot. */
-    static void tablePlanned(Governed g, long requestedBytes) {
+    /**
+     * A table operator planned {@code requestedBytes} (Flink's size) in the governed slot;
+     * {@code kind} is what its class says it is, or null.
+     */
+    static void tablePlanned(Governed g, long requestedBytes, ConsumerKind kind) {
         try {
             ThreadState s = STATE.get();
             s.planned = g;
             s.plannedRequestedBytes = requestedBytes;
+            s.plannedKind = kind;
         } catch (Throwable t) {
             FailOpen.report(Hook.HISTORY, t);
         }
@@ -146,9 +152,10 @@ final class ConsumerRecording {
             }
             long requested = sorter ? s.sorterRequestedBytes : s.plannedRequestedBytes;
             s.planned = null;
+            // Only sorters refill page by page and cope with "no page"; a raised hash table's plan is earmarked whole.
             boolean borrows = sorter && g.pool.policy().lends();
-            LiveConsumer c = tracker.start(g.pool, g.slot, sorter ? ConsumerKind.SORT : ConsumerKind.OTHER, borrows,
-                    requested, grantedBytes);
+            ConsumerKind kind = sorter ? ConsumerKind.SORT : s.plannedKind == null ? ConsumerKind.OTHER : s.plannedKind;
+            LiveConsumer c = tracker.start(g.pool, g.slot, kind, borrows, requested, grantedBytes);
             s.building = c;
             return c;
         } catch (Throwable t) {

@@ -225,9 +225,19 @@ public final class FlinkHooks {
     //  Sizing: MemoryManager.computeMemorySize / computeNumberOfPages
     // ------------------------------------------------------------------------
 
-    /** Entered one of flink-table-runtime's {@code computeMemorySize} methods. */
-    public static void enterTableSizing() {
-        TABLE_SIZING.get()[0]++;
+    /**
+     * Entered one of flink-table-runtime's {@code computeMemorySize} methods of {@code operator}
+     * (null for a static one).
+     */
+    public static void enterTableSizing(Object operator) {
+        int[] depth = TABLE_SIZING.get();
+        if (depth[0]++ == 0) {
+            try {
+                GrantFeedback.sizingBegins(operator);
+            } catch (Throwable t) {
+                FailOpen.report(Hook.COMPUTE_MEMORY_SIZE, t);
+            }
+        }
         // A sorter whose constructor threw never ran its exit advice; no sorter is being built now.
         SORTER_CONSTRUCTION.get()[0] = 0;
     }
@@ -254,9 +264,12 @@ public final class FlinkHooks {
             boolean table = TABLE_SIZING.get()[0] > 0;
             int minimumPages = table ? Consumers.TABLE_MINIMUM_PAGES : Consumers.EAGER_MINIMUM_PAGES;
             long minimum = Math.min(flinkBytes, (long) minimumPages * pageSize);
-            long planned = AgentRuntime.decisions().plan(g, flinkBytes, minimum, table);
+            long planned = table
+                    ? AgentRuntime.decisions().tablePlan(g, flinkBytes,
+                            GrantFeedback.wantedBytes(AgentRuntime.current(), flinkBytes), minimum)
+                    : AgentRuntime.decisions().plan(g, flinkBytes, minimum, false);
             if (table) {
-                ConsumerRecording.tablePlanned(g, flinkBytes);
+                ConsumerRecording.tablePlanned(g, flinkBytes, GrantFeedback.sizingKind());
             } else {
                 ConsumerRecording.eagerPlanned(g, false, flinkBytes, planned);
             }

@@ -30,6 +30,19 @@ final class SizingDecisions {
         return planned;
     }
 
+    long tablePlan(Governed g, long flinkBytes, long wantedBytes, long minimumBytes) {
+        if (wantedBytes < 0) {
+            return plan(g, flinkBytes, minimumBytes, true);
+        }
+        long planned = g.pool.feedbackPlanBytes(g.slot, flinkBytes, wantedBytes, minimumBytes);
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("pool {} {}: hash table plans with {} bytes from grant feedback (Flink: {}; its earlier runs: {}; "
+                            + "slot holds {}, entitlement {})",
+                    g.pool.id(), g.slot, planned, flinkBytes, wantedBytes, g.slot.heldBytes(), g.slot.limitBytes());
+        }
+        return planned;
+    }
+
     void deniedPage(Governed g, int pagesInUse) {
         if (LOG.isDebugEnabled()) {
             LOG.debug("pool {} {}: lazy consumer with {} pages told 'no page' (spills); slot holds {}, entitlement {}, pool unclaimed {}",

@@ -62,6 +62,20 @@ public final class ConsumerTracker {
     }
 
     /**
+     * What a consumer of {@code kind} about to plan on this thread needed in its own vertex and
+     * subtask's last two runs (the larger; held plus spilled), or -1 when it has not run here:
+     * grant feedback's input ({@link DemandEstimator#recentDemandBytes}). Allocates nothing.
+     */
+    public long recentDemandBytes(ConsumerKind kind) {
+        if (estimator == null) {
+            return -1;
+        }
+        String task = Thread.currentThread().getName();
+        return estimator.recentDemandBytes(TaskIdentity.vertexKey(task), kind, TaskIdentity.subtask(task),
+                TaskIdentity.parallelism(task));
+    }
+
+    /**
      * The task running on this thread released its memory: every consumer it started in
      * {@code slot} ends, with the task's input counters (-1: not known).
      */

@@ -20,6 +20,10 @@ public final class PoolStatistics {
     final AtomicLong tuningSteps = new AtomicLong();
     final AtomicLong tuningReverts = new AtomicLong();
     final AtomicLong pins = new AtomicLong();
+    final AtomicLong raisedPlans = new AtomicLong();
+    final AtomicLong raisedPlanBytes = new AtomicLong();
+    final AtomicLong lowerPlans = new AtomicLong();
+    final AtomicLong lowerPlanBytes = new AtomicLong();
 
     /** Reservations that took the slot beyond its guarantee. */
     public long loans() {
@@ -85,5 +89,25 @@ public final class PoolStatistics {
     /** Slots pinned to their static share because their entitlement oscillated. */
     public long pins() {
         return pins.get();
+    }
+
+    /** Table operators' plans that grant feedback raised above Flink's size. */
+    public long raisedPlans() {
+        return raisedPlans.get();
+    }
+
+    /** Bytes grant feedback added to plans above Flink's sizes. */
+    public long raisedPlanBytes() {
+        return raisedPlanBytes.get();
+    }
+
+    /** Table operators' plans that grant feedback lowered below Flink's size. */
+    public long lowerPlans() {
+        return lowerPlans.get();
+    }
+
+    /** Bytes grant feedback took off plans below Flink's sizes. */
+    public long lowerPlanBytes() {
+        return lowerPlanBytes.get();
     }
 }

@@ -483,6 +483,39 @@ public final class TaskManagerPool {
     }
 
     /**
+     * A table operator's plan from memory grant feedback: {@code wantedBytes} is what its own
+     * vertex and subtask needed in earlier runs, with a margin; -1 when unknown.
+     * Below Flink's size the plan is lowered to it, but not below {@code minimumBytes} or the
+     * floor fraction of Flink's size, so a consumer whose input grew since loses at most that much
+     * of its plan once; the memory it does not set aside is what a hot neighbour can borrow.
+     * Above Flink's size the plan is raised as far as the slot can set aside at once (its
+     * entitlement, the pool's reserve and lenders' protected shares all apply, as for any loan),
+     * and the whole plan is earmarked, so every page of it is granted later: a hash table cannot
+     * cope with a refused page below its plan. A pinned slot, a paused pool or a policy that does
+     * not lend plans as {@link #earmarkPlanBytes(SlotAccount, long, long, boolean)} does.
+     */
+    public long feedbackPlanBytes(SlotAccount slot, long flinkBytes, long wantedBytes, long minimumBytes) {
+        if (wantedBytes < 0 || !policy.lends() || slot.closed || slot.pinned || flinkBytes <= 0) {
+            return earmarkPlanBytes(slot, flinkBytes, minimumBytes, true);
+        }
+        long lowest = Math.max(minimumBytes, (long) (floorFraction * flinkBytes));
+        long target = Math.max(lowest, wantedBytes);
+        if (target < flinkBytes) {
+            stats.lowerPlans.incrementAndGet();
+            stats.lowerPlanBytes.addAndGet(flinkBytes - target);
+            return earmarkPlanBytes(slot, target, minimumBytes, true);
+        }
+        long plan = Math.min(target, grantableBytes(slot) - slot.earmarked.get());
+        if (plan > flinkBytes && !lendingPaused && commit(slot, plan, false)) {
+            addEarmark(slot, plan);
+            stats.raisedPlans.incrementAndGet();
+            stats.raisedPlanBytes.addAndGet(plan - flinkBytes);
+            return plan;
+        }
+        return earmarkPlanBytes(slot, flinkBytes, minimumBytes, true);
+    }
+
+    /**
      * A consumer's part of what its slot can hold while its lent memory is out: Flink's fraction
      * for it ({@code flinkBytes / guarantee}) of the slot's reach (what it holds plus
      * {@code room}, at most its guarantee). Scaling each plan by its own fraction, as Flink scales

@@ -201,6 +201,44 @@ class ConsumerTrackerTest {
     }
 
     @Test
+    void recentDemandBytes_thisSubtasksLastTwoRunsOnly() throws Exception {
+        DemandEstimator estimator = DemandEstimator.builder().build();
+        ConsumerTracker tracker = new ConsumerTracker(estimator);
+        long[] spilled = {60 * MIB, 0, 10 * MIB};
+        long[] seen = new long[8];
+        Thread task = new Thread(() -> {
+            seen[0] = tracker.recentDemandBytes(ConsumerKind.HASH_JOIN);
+            for (int run = 0; run < spilled.length; run++) {
+                LiveConsumer c = tracker.start(pool, slotA, ConsumerKind.HASH_JOIN, false, SLOT_BYTES, SLOT_BYTES);
+                c.addHeld(SLOT_BYTES, System.nanoTime());
+                c.bind(new FakeFlinkConsumer(SLOT_BYTES, spilled[run], 3), ConsumerKind.HASH_JOIN);
+                tracker.endOnThisThread(slotA, 1, 1, READER);
+                drain(tracker);
+                seen[1 + run] = tracker.recentDemandBytes(ConsumerKind.HASH_JOIN);
+            }
+            seen[4] = tracker.recentDemandBytes(ConsumerKind.HASH_AGG);
+        }, "HashJoin[3] -> Calc[4] (2/4)#0");
+        task.start();
+        task.join();
+        String[] others = {"HashJoin[3] -> Calc[4] (3/4)#0", "HashJoin[3] -> Calc[4] (2/8)#0", "HashJoin[7] -> Calc[8] -> LocalHashAggregate[9] (2/4)#0"};
+        for (int i = 0; i < others.length; i++) {
+            int slot = 5 + i;
+            Thread t = new Thread(() -> seen[slot] = tracker.recentDemandBytes(ConsumerKind.HASH_JOIN), others[i]);
+            t.start();
+            t.join();
+        }
+
+        assertEquals(-1, seen[0], "nothing seen yet");
+        assertEquals(124 * MIB, seen[1], "what it held plus what it spilled");
+        assertEquals(124 * MIB, seen[2], "the larger of the last two runs");
+        assertEquals(74 * MIB, seen[3], "the larger of the last two runs, once the big one is older");
+        assertEquals(-1, seen[4], "another kind of the same vertex");
+        assertEquals(-1, seen[5], "another subtask");
+        assertEquals(-1, seen[6], "the same subtask index at another parallelism");
+        assertEquals(-1, seen[7], "another vertex");
+    }
+
+    @Test
     void recorderCycle_writesEndedConsumersAndSlotSamples(@TempDir Path dir) throws IOException {
         ConsumerTracker tracker = new ConsumerTracker(null);
         HistoryWriter writer = HistoryWriter.open(dir, "tm-1", 64 * MIB);

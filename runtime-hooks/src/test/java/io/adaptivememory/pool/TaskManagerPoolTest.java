@@ -485,6 +485,108 @@ class TaskManagerPoolTest {
     }
 
     @Test
+    void feedbackPlanBytes_hotTableWithRoom_raisedToItsDemandAndEarmarkedWhole() {
+        TaskManagerPool pool = adaptivePool();
+        SlotAccount hot = register(pool, "hot");
+        register(pool, "cold");
+
+        long planned = pool.feedbackPlanBytes(hot, SLOT_BYTES, 150 * MIB, TABLE_MINIMUM_BYTES);
+
+        assertEquals(150 * MIB, planned);
+        assertEquals(150 * MIB, hot.earmarkedBytes());
+        assertEquals(150 * MIB, hot.heldBytes());
+        assertEquals(1, pool.statistics().raisedPlans());
+        assertEquals(150 * MIB - SLOT_BYTES, pool.statistics().raisedPlanBytes());
+        assertTrue(pool.reserve(hot, 150 * MIB), "every page of the raised plan is granted");
+        assertEquals(0, hot.earmarkedBytes());
+        assertInvariants(pool);
+    }
+
+    @Test
+    void feedbackPlanBytes_demandBeyondWhatTheSlotCanSetAside_raisedOnlyThatFar() {
+        TaskManagerPool pool = adaptivePool();
+        SlotAccount hot = register(pool, "hot");
+        for (String name : new String[] {"b", "c", "d"}) {
+            register(pool, name);
+        }
+
+        long planned = pool.feedbackPlanBytes(hot, SLOT_BYTES, TOTAL_BYTES, TABLE_MINIMUM_BYTES);
+
+        assertEquals(LONE_SLOT_MAX_BYTES, planned, "the other slots' floors are never lent");
+        assertEquals(LONE_SLOT_MAX_BYTES, hot.earmarkedBytes());
+        assertInvariants(pool);
+    }
+
+    @Test
+    void feedbackPlanBytes_noRoomToRaise_plansWithFlinksSize() {
+        TaskManagerPool pool = adaptivePool();
+        SlotAccount hot = register(pool, "hot");
+        SlotAccount other = register(pool, "other");
+        reservePagesUntilRefused(pool, other);
+
+        long planned = pool.feedbackPlanBytes(hot, SLOT_BYTES, 150 * MIB, TABLE_MINIMUM_BYTES);
+
+        assertTrue(planned <= SLOT_BYTES, "never more than can be set aside: " + planned);
+        assertEquals(planned, hot.earmarkedBytes());
+        assertEquals(0, pool.statistics().raisedPlans());
+        assertInvariants(pool);
+    }
+
+    @Test
+    void feedbackPlanBytes_coldTable_loweredToItsDemandButNotBelowTheFloorFraction() {
+        TaskManagerPool pool = adaptivePool();
+        SlotAccount cold = register(pool, "cold");
+
+        assertEquals(40 * MIB, pool.feedbackPlanBytes(cold, SLOT_BYTES, 40 * MIB, TABLE_MINIMUM_BYTES));
+        assertEquals(40 * MIB, cold.earmarkedBytes());
+        assertEquals(FLOOR_BYTES, pool.feedbackPlanBytes(cold, SLOT_BYTES, MIB, TABLE_MINIMUM_BYTES));
+        assertEquals(40 * MIB + FLOOR_BYTES, cold.earmarkedBytes());
+        assertEquals(2, pool.statistics().lowerPlans());
+        assertEquals(2 * SLOT_BYTES - 40 * MIB - FLOOR_BYTES, pool.statistics().lowerPlanBytes());
+        assertInvariants(pool);
+    }
+
+    @Test
+    void feedbackPlanBytes_smallPlan_notBelowTheTableMinimum() {
+        TaskManagerPool pool = adaptivePool();
+        SlotAccount cold = register(pool, "cold");
+        long flinkBytes = 2 * TABLE_MINIMUM_BYTES;
+
+        assertEquals(TABLE_MINIMUM_BYTES, pool.feedbackPlanBytes(cold, flinkBytes, 0, TABLE_MINIMUM_BYTES));
+        assertInvariants(pool);
+    }
+
+    @Test
+    void feedbackPlanBytes_pinnedSlotPausedPoolOrNoEstimate_plansWithFlinksSize() {
+        TaskManagerPool pool = adaptivePool();
+        SlotAccount pinned = register(pool, "pinned");
+        SlotAccount pinnedCold = register(pool, "pinned-cold");
+        SlotAccount paused = register(pool, "paused");
+        SlotAccount unknown = register(pool, "unknown");
+        pool.pin(pinned);
+        pool.pin(pinnedCold);
+
+        assertEquals(SLOT_BYTES, pool.feedbackPlanBytes(pinned, SLOT_BYTES, 150 * MIB, TABLE_MINIMUM_BYTES));
+        assertEquals(SLOT_BYTES, pool.feedbackPlanBytes(pinnedCold, SLOT_BYTES, MIB, TABLE_MINIMUM_BYTES));
+        assertEquals(SLOT_BYTES, pool.feedbackPlanBytes(unknown, SLOT_BYTES, -1, TABLE_MINIMUM_BYTES));
+        pool.setLendingPaused(true);
+        assertEquals(SLOT_BYTES, pool.feedbackPlanBytes(paused, SLOT_BYTES, 150 * MIB, TABLE_MINIMUM_BYTES));
+        assertEquals(0, pool.statistics().raisedPlans());
+        assertEquals(0, pool.statistics().lowerPlans());
+        assertInvariants(pool);
+    }
+
+    @Test
+    void feedbackPlanBytes_staticPolicy_plansWithFlinksSizeWithoutEarmark() {
+        TaskManagerPool pool = pool(PolicyKind.STATIC, 0.0, TINY_RECLAIM_NANOS);
+        SlotAccount a = register(pool, "a");
+
+        assertEquals(SLOT_BYTES, pool.feedbackPlanBytes(a, SLOT_BYTES, 150 * MIB, TABLE_MINIMUM_BYTES));
+        assertEquals(SLOT_BYTES, pool.feedbackPlanBytes(a, SLOT_BYTES, MIB, TABLE_MINIMUM_BYTES));
+        assertEquals(0, a.earmarkedBytes());
+    }
+
+    @Test
     void expireEarmark_beforeTtl_keepsEarmark() {
         TaskManagerPool pool = adaptivePool();
         SlotAccount a = register(pool, "a");

@@ -1,0 +1,103 @@
+package io.adaptivememory.flink;
+
+import io.adaptivememory.history.ConsumerKind;
+import io.adaptivememory.history.ConsumerTracker;
+
+/**
+ * Memory grant feedback for SQL hash tables, after SQL Server's: a hash join or hash aggregation
+ * plans with what its own vertex and subtask needed in earlier runs of the job instead of Flink's
+ * static fraction of the slot.
+ *
+ * <p>Hash tables cannot borrow page by page as sorters do (their code assumes the pages up to their
+ * plan exist, section 3 of DESIGN.md), so the only moment to give them more is the plan itself,
+ * and the plan must be set aside whole. Which subtask of a vertex is hot is only known from
+ * history, so the plan is the larger of this vertex, kind and subtask's last two demands (a
+ * demand is what the consumer held at its peak plus what it spilled, so a table that spilled asks
+ * for more next time) times {@value #MARGIN}, rounded up to whole MiB. Only the consumer's own
+ * subtask counts: the estimator's model or a kind's average would give every sibling the hot
+ * one's memory, and before the model has seen a few runs it cannot tell them apart. The larger of
+ * two runs makes a plan that alternates between two sizes settle on the larger one instead of
+ * following it (SQL Server disables feedback for such plans; here they simply keep the larger
+ * plan). The pool then raises the plan as far as the slot can set aside at once, or lowers a cold
+ * one's plan (never below the floor fraction of Flink's size), which is where a hot neighbour's
+ * memory comes from; see {@code TaskManagerPool.feedbackPlanBytes}. A slot pinned for oscillating
+ * entitlements plans with Flink's size. The first run of a job, and a run after its input grew,
+ * plan with what the last runs needed: at most that much more spill, once, and never a failure.
+ *
+ * <p>The operator's kind is read from its class when its sizing begins: Flink's hash join
+ * operators ({@code HashJoinOperator} and its subclasses, the generated {@code LongHashJoinOperator})
+ * and generated hash aggregations ({@code HashAggregateWithKeys}, {@code LocalHashAggregateWithKeys})
+ * say so in their names; any other table operator (sorts, windows, fused multiple-input operators)
+ * gets no feedback. Only an operator's first plan is fed back: a hash join plans again for the
+ * sorters of its sort-merge fallback while its table is still open.
+ */
+final class GrantFeedback {
+
+    private static final long MIB = 1L << 20;
+    /** Headroom over the recent demand: a hash table's buckets grow with its records, and inputs vary. */
+    static final double MARGIN = 1.25;
+
+    private static final class ThreadState {
+        /** The kind of the table operator whose sizing runs on this thread, or null. */
+        ConsumerKind kind;
+        /** Identity of that operator, so that its later plans get no feedback. */
+        int operator;
+        boolean fedBack;
+    }
+
+    private static final ThreadLocal<ThreadState> STATE = ThreadLocal.withInitial(ThreadState::new);
+
+    private GrantFeedback() {}
+
+    /** A table operator's {@code computeMemorySize} began on this thread (outermost call). */
+    static void sizingBegins(Object operator) {
+        ThreadState s = STATE.get();
+        if (operator == null) {
+            s.kind = null;
+            s.operator = 0;
+            return;
+        }
+        int identity = System.identityHashCode(operator);
+        if (identity != s.operator || s.kind == null) {
+            s.operator = identity;
+            s.kind = kindOf(operator.getClass().getName());
+            s.fedBack = false;
+        }
+    }
+
+    /** The kind a table operator's class name says it is, or null when it is not a hash table's. */
+    static ConsumerKind kindOf(String className) {
+        String simple = className.substring(className.lastIndexOf('.') + 1);
+        if (simple.contains("HashJoin")) {
+            return ConsumerKind.HASH_JOIN;
+        }
+        return simple.contains("HashAggregate") ? ConsumerKind.HASH_AGG : null;
+    }
+
+    /** The kind of the table operator sizing on this thread, or null. */
+    static ConsumerKind sizingKind() {
+        return STATE.get().kind;
+    }
+
+    /**
+     * The plan the table operator sizing on this thread wants from its recent demand, or -1 for
+     * Flink's plan (not a hash table, no history of its subtask, feedback off, or not the
+     * operator's first plan).
+     */
+    static long wantedBytes(AgentRuntime rt, long flinkBytes) {
+        ThreadState s = STATE.get();
+        if (s.kind == null || s.fedBack || rt == null || !rt.settings().grantFeedback()) {
+            return -1;
+        }
+        s.fedBack = true;
+        ConsumerTracker tracker = rt.consumers();
+        long recent = tracker == null ? -1 : tracker.recentDemandBytes(s.kind);
+        return recent < 0 ? -1 : wantedBytes(recent);
+    }
+
+    /** {@code recentDemandBytes} times the margin, in whole MiB. */
+    static long wantedBytes(long recentDemandBytes) {
+        long wanted = (long) Math.ceil(recentDemandBytes * MARGIN);
+        return (wanted + MIB - 1) / MIB * MIB;
+    }
+}
