@@ -47,8 +47,12 @@ public final class ConsumerTracker {
             Estimate e = estimates.get();
             estimator.estimate(c.vertexKey, kind, c.subtask, c.parallelism, requestedBytes, e);
             if (e.present()) {
-                c.predictedBytes = e.demandBytes();
-                c.predictedUpperBytes = e.upperBoundBytes();
+                // A consumer that does not borrow never holds more than its plan, which is set
+                // aside already: predicting more would only keep lenders' shares idle.
+                long cap = borrows ? Long.MAX_VALUE : grantedBytes;
+                c.predictedBytes = Math.min(cap, e.demandBytes());
+                c.predictedUpperBytes = Math.min(cap, e.upperBoundBytes());
+                c.predictedFromOwnHistory = e.source() == Estimate.Source.KEY;
             }
         }
         for (int i = 0; i < CAPACITY; i++) {
@@ -120,7 +124,8 @@ public final class ConsumerTracker {
     /**
      * History thread: raises live consumers' peaks from their used memory, ends the consumers of
      * task threads that died without releasing, and publishes each slot's predicted demand (the
-     * sum of its live consumers' upper estimates; -1 when none has one).
+     * sum of its live consumers' upper estimates, -1 when none has one; it bounds a borrower only
+     * when every live consumer's estimate comes from its own vertex's history).
      */
     public void sample(TaskManagerPool[] pools, ConsumerReader reader) {
         long now = System.nanoTime();
@@ -138,7 +143,7 @@ public final class ConsumerTracker {
         }
         for (TaskManagerPool pool : pools) {
             for (SlotAccount slot : pool.slots()) {
-                pool.setPredictedDemand(slot, predictedDemand(slot));
+                pool.setPredictedDemand(slot, predictedDemand(slot), predictedFromOwnHistory(slot));
             }
         }
     }
@@ -152,6 +157,17 @@ public final class ConsumerTracker {
             }
         }
         return sum;
+    }
+
+    /** Whether every live consumer of the slot has an estimate from its own vertex's history. */
+    private boolean predictedFromOwnHistory(SlotAccount slot) {
+        for (int i = 0; i < CAPACITY; i++) {
+            LiveConsumer c = live.get(i);
+            if (c != null && c.slot == slot && !c.ended && !c.predictedFromOwnHistory) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** History thread: hands every ended consumer to {@code sink} and forgets it. */

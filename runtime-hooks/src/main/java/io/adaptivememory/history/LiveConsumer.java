@@ -38,6 +38,8 @@ public final class LiveConsumer {
     volatile Object consumer;
     volatile long predictedBytes = -1;
     volatile long predictedUpperBytes = -1;
+    /** Whether the estimate came from this consumer's own vertex and kind. */
+    volatile boolean predictedFromOwnHistory;
     private volatile long peakBytes;
     private volatile long peakNanos;
     private volatile boolean denied;

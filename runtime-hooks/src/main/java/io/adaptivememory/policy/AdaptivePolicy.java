@@ -76,10 +76,13 @@ public final class AdaptivePolicy implements AllocationPolicy {
         return predicted < 0 ? base : Math.max(base, Math.min(s.guaranteeBytes(), predicted));
     }
 
-    /** A hungry slot's demand: its prediction while it holds less, otherwise unknown (the whole capacity). */
+    /**
+     * A hungry slot's demand: its prediction while it holds less, if that prediction may bound it;
+     * otherwise unknown (the whole capacity).
+     */
     private static long demand(SlotAccount s, long capacity) {
         long predicted = s.predictedDemandBytes();
-        return predicted > s.heldBytes() ? predicted : capacity;
+        return s.predictedDemandBounds() && predicted > s.heldBytes() ? predicted : capacity;
     }
 
     @Override

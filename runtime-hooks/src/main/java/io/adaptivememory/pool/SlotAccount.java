@@ -42,6 +42,8 @@ public final class SlotAccount {
     volatile long limitBytes;
     /** The estimator's demand for the slot's live consumers, margin included; -1 while unknown. */
     volatile long predictedDemandBytes = -1;
+    /** Whether that demand bounds a borrower: every live consumer's estimate comes from its own vertex's history. */
+    volatile boolean predictedDemandBounds;
     volatile long earmarkedAtNanos;
     volatile boolean closed;
     /** Reserved bytes Flink's consumers still held when the slot's MemoryManager shut down. */
@@ -125,6 +127,17 @@ public final class SlotAccount {
      */
     public long predictedDemandBytes() {
         return predictedDemandBytes;
+    }
+
+    /**
+     * Whether {@link #predictedDemandBytes()} may bound what the slot borrows: true only when every
+     * live consumer's estimate comes from its own vertex's history. A kind's average or a trained
+     * model's guess for a vertex never seen here protects lenders, but capping a borrower by it
+     * would stop the first run of a big sorter at the average sorter's size, and a sorter told "no
+     * page" spills everything it holds.
+     */
+    public boolean predictedDemandBounds() {
+        return predictedDemandBounds && predictedDemandBytes >= 0;
     }
 
     public long denials() {

@@ -54,6 +54,9 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class TaskManagerPool {
 
+    /** Flink's fractions of a slot's share round down, so a slot's plans may sum to a few bytes less than its share. */
+    private static final long PLAN_ROUNDING_BYTES = 1L << 20;
+
     private final int id;
     private final long totalBytes;
     private final int numberOfSlots;
@@ -491,8 +494,12 @@ public final class TaskManagerPool {
      * Above Flink's size the plan is raised as far as the slot can set aside at once (its
      * entitlement, the pool's reserve and lenders' protected shares all apply, as for any loan),
      * and the whole plan is earmarked, so every page of it is granted later: a hash table cannot
-     * cope with a refused page below its plan. A pinned slot, a paused pool or a policy that does
-     * not lend plans as {@link #earmarkPlanBytes(SlotAccount, long, long, boolean)} does.
+     * cope with a refused page below its plan. Only the last of a slot's consumers to plan is
+     * raised, the one whose Flink size is all the slot's unused share: a raise taken while another
+     * consumer of the slot (a hash aggregation chained behind a join, an operator of another task
+     * in the slot) is still to plan with its Flink fraction would take that consumer's share, and
+     * it could then be left short of its minimum. A pinned slot, a paused pool or a policy that
+     * does not lend plans as {@link #earmarkPlanBytes(SlotAccount, long, long, boolean)} does.
      */
     public long feedbackPlanBytes(SlotAccount slot, long flinkBytes, long wantedBytes, long minimumBytes) {
         if (wantedBytes < 0 || !policy.lends() || slot.closed || slot.pinned || flinkBytes <= 0) {
@@ -505,8 +512,9 @@ public final class TaskManagerPool {
             stats.lowerPlanBytes.addAndGet(flinkBytes - target);
             return earmarkPlanBytes(slot, target, minimumBytes, true);
         }
+        long unplannedShare = slot.guaranteeBytes() - slot.heldBytes() - flinkBytes;
         long plan = Math.min(target, grantableBytes(slot) - slot.earmarked.get());
-        if (plan > flinkBytes && !lendingPaused && commit(slot, plan, false)) {
+        if (unplannedShare <= PLAN_ROUNDING_BYTES && plan > flinkBytes && !lendingPaused && commit(slot, plan, false)) {
             addEarmark(slot, plan);
             stats.raisedPlans.incrementAndGet();
             stats.raisedPlanBytes.addAndGet(plan - flinkBytes);
@@ -683,9 +691,19 @@ public final class TaskManagerPool {
         return floorFraction;
     }
 
-    /** Records the estimator's demand for the slot's live consumers (-1: no estimate); see {@link SlotAccount#predictedDemandBytes()}. */
-    public void setPredictedDemand(SlotAccount slot, long bytes) {
+    /**
+     * Records the estimator's demand for the slot's live consumers (-1: no estimate), and whether it
+     * may bound a borrower; see {@link SlotAccount#predictedDemandBytes()} and
+     * {@link SlotAccount#predictedDemandBounds()}.
+     */
+    public void setPredictedDemand(SlotAccount slot, long bytes, boolean bounds) {
+        slot.predictedDemandBounds = bounds;
         slot.predictedDemandBytes = bytes < 0 ? -1 : bytes;
+    }
+
+    /** A demand known exactly enough to bound a borrower (a replayed or recorded one). */
+    public void setPredictedDemand(SlotAccount slot, long bytes) {
+        setPredictedDemand(slot, bytes, true);
     }
 
     /** Stops (true) or resumes new loans; loans already out are not touched. A stopped pool stays stopped. */

@@ -1,6 +1,7 @@
 package io.adaptivememory.history;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,6 +20,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 
 class ConsumerTrackerTest {
 
@@ -177,7 +179,7 @@ class ConsumerTrackerTest {
     }
 
     @Test
-    void withEstimator_learnsFromEndedConsumers_thenPublishesSlotsPredictedDemand() {
+    void withEstimator_learnsFromEndedConsumers_thenPublishesSlotsPredictedDemand() throws InterruptedException {
         DemandEstimator estimator = DemandEstimator.builder().build();
         ConsumerTracker tracker = new ConsumerTracker(estimator);
         for (int run = 0; run < 4; run++) {
@@ -193,7 +195,26 @@ class ConsumerTrackerTest {
 
         assertEquals(40 * MIB, next.predictedBytes, "the same demand every time");
         assertEquals(next.predictedUpperBytes, slotA.predictedDemandBytes());
+        assertTrue(slotA.predictedDemandBounds(), "its own vertex's history: it may bound the slot as a borrower");
         assertEquals(-1, slotB.predictedDemandBytes(), "no running consumer, no estimate");
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch sampled = new CountDownLatch(1);
+        Thread other = new Thread(() -> {
+            tracker.start(pool, slotA, ConsumerKind.SORT, true, SLOT_BYTES, SLOT_BYTES);
+            started.countDown();
+            try {
+                sampled.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "Sort[9] -> Calc[10] (1/1)#0");
+        other.start();
+        started.await();
+        tracker.sample(new TaskManagerPool[] {pool}, READER);
+        sampled.countDown();
+        other.join();
+        assertTrue(slotA.predictedDemandBytes() > next.predictedUpperBytes, "the new vertex's sorter has the kind's estimate");
+        assertFalse(slotA.predictedDemandBounds(), "a kind's average protects lenders but never bounds a borrower");
         tracker.endOnThisThread(slotA, 1, 1, READER);
         drain(tracker);
         tracker.sample(new TaskManagerPool[] {pool}, READER);

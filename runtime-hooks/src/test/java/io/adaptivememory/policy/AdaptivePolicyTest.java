@@ -171,6 +171,23 @@ class AdaptivePolicyTest {
     }
 
     @Test
+    void rebalance_borrowerWhosePredictionIsNotFromItsOwnHistory_notBoundedByIt() {
+        TaskManagerPool pool = pool(PolicyKind.ADAPTIVE, 0.0);
+        SlotAccount averaged = register(pool, "averaged");
+        SlotAccount other = register(pool, "other");
+        register(pool, "idle");
+        reserve(pool, averaged, 70 * MIB);
+        reserve(pool, other, 70 * MIB);
+        pool.setPredictedDemand(averaged, 90 * MIB, false);
+
+        rebalance(pool);
+
+        long level = (TOTAL_BYTES - 2 * FLOOR_BYTES) / 2;
+        assertEquals(level, averaged.limitBytes(), "a kind's average or a model's guess: water level, as without one");
+        assertEquals(level, other.limitBytes());
+    }
+
+    @Test
     void rebalance_borrowerHoldingMoreThanPredicted_demandIsUnknownAgain() {
         TaskManagerPool pool = pool(PolicyKind.ADAPTIVE, 0.0);
         SlotAccount outgrown = register(pool, "outgrown");

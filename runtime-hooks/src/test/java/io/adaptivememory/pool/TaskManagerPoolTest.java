@@ -503,6 +503,23 @@ class TaskManagerPoolTest {
     }
 
     @Test
+    void feedbackPlanBytes_anotherConsumerOfTheSlotStillToPlan_raisedOnlyOnceItHasPlanned() {
+        TaskManagerPool pool = adaptivePool();
+        SlotAccount slot = register(pool, "join-and-aggregation");
+        long join = SLOT_BYTES * 2 / 3;
+        long aggregation = SLOT_BYTES - join;
+
+        assertEquals(join, pool.feedbackPlanBytes(slot, join, 150 * MIB, TABLE_MINIMUM_BYTES),
+                "a third of the share is still the aggregation's");
+        assertEquals(0, pool.statistics().raisedPlans());
+        assertEquals(40 * MIB, pool.feedbackPlanBytes(slot, aggregation, 40 * MIB, TABLE_MINIMUM_BYTES),
+                "the slot's last consumer to plan may borrow");
+        assertEquals(join + 40 * MIB, slot.earmarkedBytes());
+        assertEquals(1, pool.statistics().raisedPlans());
+        assertInvariants(pool);
+    }
+
+    @Test
     void feedbackPlanBytes_demandBeyondWhatTheSlotCanSetAside_raisedOnlyThatFar() {
         TaskManagerPool pool = adaptivePool();
         SlotAccount hot = register(pool, "hot");

@@ -1,5 +1,7 @@
 package io.adaptivememory.bench.suite;
 
+import io.adaptivememory.bench.workload.PeriodicSampler;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,37 +11,21 @@ import java.nio.file.Path;
  * {@value #INTERVAL_MILLIS} ms and keeps the highest. Managed memory is native, so it shows here
  * and in no JVM pool.
  */
-final class RssSampler implements AutoCloseable {
+final class RssSampler extends PeriodicSampler {
 
     private static final long INTERVAL_MILLIS = 100;
 
     private final Path status;
-    private final Thread thread;
-    private volatile boolean running = true;
     private volatile long peakBytes;
-    private volatile Exception failure;
 
     RssSampler(long pid) {
+        super("rss-sampler-" + pid, INTERVAL_MILLIS);
         this.status = Path.of("/proc", Long.toString(pid), "status");
-        this.thread = new Thread(this::loop, "rss-sampler-" + pid);
-        this.thread.setDaemon(true);
-        this.thread.start();
+        start();
     }
 
-    private void loop() {
-        try {
-            while (running) {
-                sample();
-                Thread.sleep(INTERVAL_MILLIS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (IOException | RuntimeException e) {
-            failure = e;
-        }
-    }
-
-    private void sample() throws IOException {
+    @Override
+    protected void sample() throws IOException {
         for (String line : Files.readAllLines(status)) {
             if (line.startsWith("VmRSS:")) {
                 // "VmRSS:	  123456 kB"
@@ -51,18 +37,12 @@ final class RssSampler implements AutoCloseable {
         throw new IllegalStateException(status + " has no VmRSS line");
     }
 
-    long peakBytes() {
-        return peakBytes;
+    @Override
+    protected String source() {
+        return status.toString();
     }
 
-    /** Stops after one last sample; fails if a sample failed, as the peak would be short. */
-    @Override
-    public void close() throws Exception {
-        running = false;
-        thread.join();
-        if (failure != null) {
-            throw new IllegalStateException("sampling " + status + " failed", failure);
-        }
-        sample();
+    long peakBytes() {
+        return peakBytes;
     }
 }

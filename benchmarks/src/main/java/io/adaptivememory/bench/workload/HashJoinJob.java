@@ -79,9 +79,14 @@ public final class HashJoinJob {
             t[2] += k;
             t[3] += Md5.hexAt(Md5.of(k), (int) (pid % (32 * PAYLOAD_REPEATS)) % 32);
         }
+        return rendered(b);
+    }
+
+    /** Each non-empty bucket's four sums as the query renders them: "rows|sum|sum|checksum". */
+    static Map<Long, String> rendered(long[][] buckets) {
         Map<Long, String> out = new TreeMap<>();
-        for (int i = 0; i < BUCKETS; i++) {
-            long[] t = b[i];
+        for (int i = 0; i < buckets.length; i++) {
+            long[] t = buckets[i];
             if (t[0] > 0) {
                 out.put((long) i, t[0] + "|" + t[1] + "|" + t[2] + "|" + t[3]);
             }

@@ -3,7 +3,6 @@ package io.adaptivememory.bench.workload;
 import org.apache.flink.table.api.TableEnvironment;
 
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * A shuffled SQL hash join whose build side is skewed: build rows (a 256-character payload derived
@@ -69,14 +68,7 @@ public record SkewedHashJoinJob(long buildRows) {
             t[2] += bid;
             t[3] += Md5.hexAt(Md5.of(bid), (int) (bid % PAYLOAD_CHARS) % 32);
         }
-        Map<Long, String> out = new TreeMap<>();
-        for (int i = 0; i < b.length; i++) {
-            long[] t = b[i];
-            if (t[0] > 0) {
-                out.put((long) i, t[0] + "|" + t[1] + "|" + t[2] + "|" + t[3]);
-            }
-        }
-        return out;
+        return HashJoinJob.rendered(b);
     }
 
     private void createSources(TableEnvironment env) {

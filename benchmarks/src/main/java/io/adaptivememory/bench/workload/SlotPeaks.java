@@ -17,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * The meters are read either from the agent's own endpoint or from Flink's Prometheus reporter
  * (the agent's meters in the TaskManager's Flink metric group), named as each exports them.
  */
-public final class SlotPeaks implements AutoCloseable {
+public final class SlotPeaks extends PeriodicSampler {
 
     /** How an endpoint names the meters read here. */
     public record MeterNames(
@@ -43,35 +43,19 @@ public final class SlotPeaks implements AutoCloseable {
     private final long startNanos = System.nanoTime();
     private volatile long peakPoolReserved;
     private volatile long maxPoolTotal;
-    private volatile boolean running = true;
-    private volatile RuntimeException failure;
-    private final Thread thread;
 
     public SlotPeaks(Prometheus prometheus) {
         this(prometheus, AGENT);
     }
 
     public SlotPeaks(Prometheus prometheus, MeterNames names) {
+        super("slot-peak-sampler", 100);
         this.prometheus = prometheus;
         this.names = names;
-        this.thread = new Thread(this::loop, "slot-peak-sampler");
-        this.thread.setDaemon(true);
-        this.thread.start();
+        start();
     }
 
-    private void loop() {
-        try {
-            while (running) {
-                sample();
-                Thread.sleep(100);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            failure = e;
-        }
-    }
-
+    @Override
     public void sample() {
         List<Prometheus.Sample> samples = Prometheus.newestPool(prometheus.scrape());
         long millis = (System.nanoTime() - startNanos) / 1_000_000;
@@ -127,14 +111,8 @@ public final class SlotPeaks implements AutoCloseable {
         return maxPoolTotal;
     }
 
-    /** Stops sampling after one last sample; fails if a scrape failed while sampling, as the peaks would be short. */
     @Override
-    public void close() throws InterruptedException {
-        running = false;
-        thread.join();
-        if (failure != null) {
-            throw new IllegalStateException("sampling " + prometheus.uri() + " failed", failure);
-        }
-        sample();
+    protected String source() {
+        return prometheus.uri().toString();
     }
 }
