@@ -141,6 +141,8 @@ class SettingsTest {
             Settings.DEFAULT_HISTORY_SLOT_SAMPLE_INTERVAL);
     private static final Expectation ESTIMATOR = new Expectation(Settings.ESTIMATOR_ENABLED, "true or false", "true",
             Settings::estimatorEnabled, true);
+    private static final Expectation GRANT_FEEDBACK = new Expectation(Settings.GRANT_FEEDBACK, "true or false", "true",
+            Settings::grantFeedback, true);
     private static final Expectation HISTORY_DIR = new Expectation(Settings.HISTORY_DIR,
             "a directory path (created if missing)", "none", Settings::historyDir, null);
     private static final Expectation MODEL = new Expectation(Settings.MODEL, "the path of an existing file", "none",
@@ -183,6 +185,7 @@ class SettingsTest {
                 "1023kb", "64mbs", "-64mb");
         add(cases, SLOT_SAMPLES, EMPTY, NEGATIVE, ZERO, "99ms", NAN, HUGE, "2h", GARBAGE, "5 kg");
         add(cases, ESTIMATOR, EMPTY, NEGATIVE, ZERO, NAN, HUGE, GARBAGE, "on");
+        add(cases, GRANT_FEEDBACK, EMPTY, NEGATIVE, ZERO, NAN, HUGE, GARBAGE, "on", "off");
         // A directory that exists as a file, and an empty path; a missing directory is fine (created).
         add(cases, HISTORY_DIR, EMPTY, "   ", "/dev/null", "\u0000");
         // A model must be an existing regular file.
@@ -208,6 +211,13 @@ class SettingsTest {
                         + Pattern.quote(e.allowedHint) + ".*" + Pattern.quote("; using " + e.using));
         assertTrue(sentence.matcher(problem).matches(), problem);
         assertEquals(e.fallback, e.read.apply(s));
+    }
+
+    @Test
+    void grantFeedback_needsTheEstimator() {
+        assertTrue(settings(Settings.GRANT_FEEDBACK, "true").grantFeedback());
+        assertFalse(settings(Settings.GRANT_FEEDBACK, "false").grantFeedback());
+        assertFalse(settings(Settings.ESTIMATOR_ENABLED, "false").grantFeedback(), "no estimator, no history to plan from");
     }
 
     @Test
