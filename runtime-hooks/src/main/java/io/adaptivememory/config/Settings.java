@@ -246,7 +246,7 @@ public final class Settings {
     }
 
     /**
-     * Whether SQL hash tables plan with their own vertex and subtask's estimated demand instead of
+     * Whether SQL hash tables plan with their own vertex and subtask's recent demand instead of
      * Flink's size (memory grant feedback); needs the estimator and a lending policy.
      */
     public boolean grantFeedback() {

@@ -266,7 +266,7 @@ public final class FlinkHooks {
             long minimum = Math.min(flinkBytes, (long) minimumPages * pageSize);
             long planned = table
                     ? AgentRuntime.decisions().tablePlan(g, flinkBytes,
-                            GrantFeedback.wantedBytes(AgentRuntime.current(), flinkBytes), minimum)
+                            GrantFeedback.wantedBytes(AgentRuntime.current()), minimum)
                     : AgentRuntime.decisions().plan(g, flinkBytes, minimum, false);
             if (table) {
                 ConsumerRecording.tablePlanned(g, flinkBytes, GrantFeedback.sizingKind());

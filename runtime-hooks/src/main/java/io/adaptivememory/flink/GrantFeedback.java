@@ -58,7 +58,7 @@ final class GrantFeedback {
             return;
         }
         int identity = System.identityHashCode(operator);
-        if (identity != s.operator || s.kind == null) {
+        if (identity != s.operator) {
             s.operator = identity;
             s.kind = kindOf(operator.getClass().getName());
             s.fedBack = false;
@@ -67,11 +67,11 @@ final class GrantFeedback {
 
     /** The kind a table operator's class name says it is, or null when it is not a hash table's. */
     static ConsumerKind kindOf(String className) {
-        String simple = className.substring(className.lastIndexOf('.') + 1);
-        if (simple.contains("HashJoin")) {
+        int simpleName = className.lastIndexOf('.') + 1;
+        if (className.indexOf("HashJoin", simpleName) >= 0) {
             return ConsumerKind.HASH_JOIN;
         }
-        return simple.contains("HashAggregate") ? ConsumerKind.HASH_AGG : null;
+        return className.indexOf("HashAggregate", simpleName) >= 0 ? ConsumerKind.HASH_AGG : null;
     }
 
     /** The kind of the table operator sizing on this thread, or null. */
@@ -84,7 +84,7 @@ final class GrantFeedback {
      * Flink's plan (not a hash table, no history of its subtask, feedback off, or not the
      * operator's first plan).
      */
-    static long wantedBytes(AgentRuntime rt, long flinkBytes) {
+    static long wantedBytes(AgentRuntime rt) {
         ThreadState s = STATE.get();
         if (s.kind == null || s.fedBack || rt == null || !rt.settings().grantFeedback()) {
             return -1;

@@ -143,31 +143,28 @@ public final class ConsumerTracker {
         }
         for (TaskManagerPool pool : pools) {
             for (SlotAccount slot : pool.slots()) {
-                pool.setPredictedDemand(slot, predictedDemand(slot), predictedFromOwnHistory(slot));
+                publishPredictedDemand(pool, slot);
             }
         }
     }
 
-    private long predictedDemand(SlotAccount slot) {
+    /**
+     * The sum of the slot's live consumers' upper estimates (-1 when none has one), bounding a
+     * borrower only if every live consumer's estimate comes from its own vertex's history.
+     */
+    private void publishPredictedDemand(TaskManagerPool pool, SlotAccount slot) {
         long sum = -1;
+        boolean ownHistory = true;
         for (int i = 0; i < CAPACITY; i++) {
             LiveConsumer c = live.get(i);
-            if (c != null && c.slot == slot && !c.ended && c.predictedUpperBytes >= 0) {
-                sum = Math.max(0, sum) + c.predictedUpperBytes;
+            if (c != null && c.slot == slot && !c.ended) {
+                ownHistory &= c.predictedFromOwnHistory;
+                if (c.predictedUpperBytes >= 0) {
+                    sum = Math.max(0, sum) + c.predictedUpperBytes;
+                }
             }
         }
-        return sum;
-    }
-
-    /** Whether every live consumer of the slot has an estimate from its own vertex's history. */
-    private boolean predictedFromOwnHistory(SlotAccount slot) {
-        for (int i = 0; i < CAPACITY; i++) {
-            LiveConsumer c = live.get(i);
-            if (c != null && c.slot == slot && !c.ended && !c.predictedFromOwnHistory) {
-                return false;
-            }
-        }
-        return true;
+        pool.setPredictedDemand(slot, sum, ownHistory);
     }
 
     /** History thread: hands every ended consumer to {@code sink} and forgets it. */
