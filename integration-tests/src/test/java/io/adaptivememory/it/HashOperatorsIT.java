@@ -365,10 +365,19 @@ class HashOperatorsIT {
             return r;
         }
 
-        /** Only SQL sorters may be told "no page"; these lenders have none, so they get every page they plan with. */
+        /**
+         * Only SQL sorters may be told "no page"; these lenders have none, so they get every page they
+         * plan with. The loan must have bound them: some plan either waited for memory or was sized
+         * down. Which of the two depends on timing (a stage whose earlier subtasks finish within the
+         * reclaim timeout hands its waiters their whole plan) and on grant feedback (plans sized from
+         * the static run's demand), so either counts.
+         */
         void assertHashOperatorsHonoured(Run r) {
-            assertTrue(r.delta(SHORTFALLS) >= 1,
-                    "precondition: the lender's operators could not all have Flink's plan while the loan was out");
+            double waits = r.delta(RECLAIM_WAITS);
+            double shortfalls = r.delta(SHORTFALLS);
+            assertTrue(waits + shortfalls >= 1,
+                    "precondition: the lender's operators could not all have their plan at once while the loan was out ("
+                            + waits + " waits, " + shortfalls + " shortfalls)");
             assertEquals(0.0, r.delta(PAGES_DENIED), "no page was refused to a hash operator below its plan");
             assertEquals(0.0, r.delta(FAILOPEN), "the agent never fell back to Flink's own behaviour");
             assertEquals(0.0, r.delta(ACCOUNTING_ERRORS), "no accounting errors");
