@@ -38,7 +38,7 @@ class WorkloadSuiteIT {
     @Timeout(180)
     void smokeSubset_staticAndAdaptive_exactResultsReportWrittenAndOnlyStaticSpillsTheSkewedJob() throws Exception {
         SuiteSettings settings = new SuiteSettings(Path.of(AgentJar.PATH).toAbsolutePath(), OUT, WORKLOADS, POLICIES,
-                1, SCALE, false, SuiteSettings.DEFAULT_GRID);
+                1, 1, SCALE, false, SuiteSettings.DEFAULT_GRID);
 
         WorkloadSuite.Result result = WorkloadSuite.run(settings, System.out);
 

@@ -47,12 +47,14 @@ final class SuiteReport {
                         + " except for the oracle and the sweep; the agent on the TaskManager with only"
                         + " `adaptive.memory.policy` set%n",
                 StandaloneCluster.SLOTS_PER_TASK_MANAGER, mib(StandaloneCluster.SLOT_BYTES)));
-        md.append(String.format(Locale.ROOT, "- settings: %d measured repeats after 1 unreported warm-up run at a tenth of the rows; scale %s;"
-                        + " policies %s; zero-spill sweep %s over %s per slot%n", settings.repeats(),
+        md.append(String.format(Locale.ROOT, "- settings: %d measured repeats after %d unreported warm-up runs (the first at a tenth of the"
+                        + " rows); scale %s; policies %s; zero-spill sweep %s over %s per slot%n", settings.repeats(),
+                settings.warmUps(),
                 settings.scale(), settings.policies().stream().map(Policy::label).collect(Collectors.joining(", ")),
                 settings.zeroSpill() ? "on" : "off",
                 settings.gridSlotBytes().stream().map(SuiteReport::mib).collect(Collectors.joining(", "))));
         md.append("- command: `mvn -B -ntp -pl benchmarks -Psuite exec:exec -Dagent.jar=").append(settings.agentJar())
+                .append(" -Dsuite.warm-ups=").append(settings.warmUps())
                 .append(" -Dsuite.repeats=").append(settings.repeats())
                 .append(" -Dsuite.workloads=").append(String.join(",", settings.workloads()))
                 .append(" -Dsuite.policies=").append(settings.policies().stream().map(Policy::label)

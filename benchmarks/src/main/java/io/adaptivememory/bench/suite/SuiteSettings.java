@@ -14,8 +14,11 @@ import java.util.List;
  * @param workloads names from {@link Workloads#NAMES} ({@code suite.workloads}, comma-separated;
  *     default all)
  * @param policies ({@code suite.policies}, comma-separated; default all four)
- * @param repeats measured runs per workload and policy, after one unreported warm-up
- *     ({@code suite.repeats}, default 5)
+ * @param warmUps unreported runs per workload and policy before the measured ones, the first at
+ *     a tenth of the rows, the others at full size ({@code suite.warm-ups}, default 4: in the
+ *     balanced job's cells the wall time still fell by half over 7 measured runs after one
+ *     warm-up, more than the differences between policies)
+ * @param repeats measured runs per workload and policy ({@code suite.repeats}, default 5)
  * @param scale factor on every workload's row counts ({@code suite.scale}, default 1; smaller for
  *     smoke runs, whose oracle sizes and spill then no longer fit the row counts)
  * @param zeroSpill whether to run the zero-spill sweep ({@code suite.zero-spill}, default true)
@@ -27,6 +30,7 @@ public record SuiteSettings(
         Path outDir,
         List<String> workloads,
         List<Policy> policies,
+        int warmUps,
         int repeats,
         double scale,
         boolean zeroSpill,
@@ -35,6 +39,9 @@ public record SuiteSettings(
     public static final List<Long> DEFAULT_GRID = List.of(16L << 20, 32L << 20, 64L << 20, 128L << 20, 256L << 20);
 
     public SuiteSettings {
+        if (warmUps < 1) {
+            throw new IllegalArgumentException("suite.warm-ups must be at least 1: " + warmUps);
+        }
         if (repeats < 1) {
             throw new IllegalArgumentException("suite.repeats must be at least 1: " + repeats);
         }
@@ -53,6 +60,7 @@ public record SuiteSettings(
                 Path.of(System.getProperty("suite.out", "benchmarks/target/suite")).toAbsolutePath(),
                 list("suite.workloads", String.join(",", Workloads.NAMES)),
                 list("suite.policies", "static,fair,adaptive,oracle").stream().map(Policy::of).toList(),
+                Integer.parseInt(System.getProperty("suite.warm-ups", "4")),
                 Integer.parseInt(System.getProperty("suite.repeats", "5")),
                 Double.parseDouble(System.getProperty("suite.scale", "1")),
                 Boolean.parseBoolean(System.getProperty("suite.zero-spill", "true")),

@@ -29,10 +29,10 @@ import java.util.Map;
  * <h2>Method</h2>
  * For each (workload, policy) a fresh cluster is started (one JobManager JVM, one TaskManager JVM
  * of 4 slots, {@link StandaloneCluster}), so no run inherits another policy's state. The workload
- * runs once unreported at {@value #WARM_UP_FRACTION} of its rows (what a first run pays, class
- * loading, code generation and JIT, does not depend on the rows; the adaptive policy's estimator
- * sees one run of the job, as in production, where the same jobs recur), then {@code repeats}
- * times measured ({@link MeasuredRun}). Every result is compared with the one computed in Java: a wrong result
+ * runs {@code warmUps} times unreported, the first at {@value #WARM_UP_FRACTION} of its rows
+ * (class loading and code generation), the others at full size until the TaskManager's JIT has
+ * settled (the adaptive policy's estimator sees those runs of the job, as in production, where
+ * the same jobs recur), then {@code repeats} times measured ({@link MeasuredRun}). Every result is compared with the one computed in Java: a wrong result
  * ends the suite with a {@link Workload.WrongResultException}. The report gives each measure's
  * median over the repeats (wall time also its range), the medians' ratios against the targets
  * ({@link Targets}), bar charts of the median wall time and spill, and a CSV of every run.
@@ -92,7 +92,7 @@ public final class WorkloadSuite {
                 progress.printf(Locale.ROOT, "[%d/%d, %s] %s under %s, %s per slot%n", ++done, total,
                         elapsed(started), w.name(), p.label(), SuiteReport.mib(slotBytes));
                 try (StandaloneCluster cluster = cluster(settings, p, slotBytes)) {
-                    measure(w, warmUps.get(i), p, settings.repeats(), cluster, runs, progress);
+                    measure(w, warmUps.get(i), p, settings.warmUps(), settings.repeats(), cluster, runs, progress);
                 }
             }
         }
@@ -119,16 +119,20 @@ public final class WorkloadSuite {
     }
 
     /**
-     * One unreported run of {@code warmUp}, then {@code repeats} measured ones of {@code w}; on
-     * failure prints the end of the TaskManager's log, where the cause is.
+     * One unreported run of {@code smallWarmUp} and {@code warmUps - 1} of {@code w}, then
+     * {@code repeats} measured ones of {@code w}; on failure prints the end of the TaskManager's
+     * log, where the cause is.
      */
-    private static void measure(Workload w, Workload warmUp, Policy p, int repeats, StandaloneCluster cluster,
-            List<RunRecord> runs, PrintStream progress) throws Exception {
+    private static void measure(Workload w, Workload smallWarmUp, Policy p, int warmUps, int repeats,
+            StandaloneCluster cluster, List<RunRecord> runs, PrintStream progress) throws Exception {
         try {
-            long warmUpStart = System.nanoTime();
-            warmUp.job().run(cluster);
-            progress.printf(Locale.ROOT, "  warm-up at a tenth of the rows (not reported): %s%n",
-                    SuiteReport.seconds((System.nanoTime() - warmUpStart) / 1e6));
+            for (int warmUp = 1; warmUp <= warmUps; warmUp++) {
+                long warmUpStart = System.nanoTime();
+                (warmUp == 1 ? smallWarmUp : w).job().run(cluster);
+                progress.printf(Locale.ROOT, "  warm-up %d/%d%s (not reported): %s%n", warmUp, warmUps,
+                        warmUp == 1 ? " at a tenth of the rows" : "",
+                        SuiteReport.seconds((System.nanoTime() - warmUpStart) / 1e6));
+            }
             for (int repeat = 1; repeat <= repeats; repeat++) {
                 RunRecord r = MeasuredRun.run(w, p, repeat, cluster);
                 runs.add(r);
