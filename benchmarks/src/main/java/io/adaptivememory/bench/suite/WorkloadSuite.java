@@ -30,10 +30,11 @@ import java.util.Map;
  * For each (workload, policy) a fresh cluster is started (one JobManager JVM, one TaskManager JVM
  * of 4 slots, {@link StandaloneCluster}), so no run inherits another policy's state. The workload
  * runs {@code warmUps} times unreported, the first at {@value #WARM_UP_FRACTION} of its rows
- * (class loading and code generation), the others at full size until the TaskManager's JIT has
+ * (class loading and code generation), the others at full size so that the TaskManager's JIT has
  * settled (the adaptive policy's estimator sees those runs of the job, as in production, where
- * the same jobs recur), then {@code repeats} times measured ({@link MeasuredRun}). Every result is compared with the one computed in Java: a wrong result
- * ends the suite with a {@link Workload.WrongResultException}. The report gives each measure's
+ * the same jobs recur), then {@code repeats} times measured ({@link MeasuredRun}). Every result
+ * is compared with the one computed in Java: a wrong result ends the suite with a
+ * {@link Workload.WrongResultException}. The report gives each measure's
  * median over the repeats (wall time also its range), the medians' ratios against the targets
  * ({@link Targets}), bar charts of the median wall time and spill, and a CSV of every run.
  *
@@ -81,7 +82,7 @@ public final class WorkloadSuite {
         MachineInfo machine = MachineInfo.of(settings.agentJar());
         progress.println("computing the expected results of " + settings.workloads() + " ...");
         List<Workload> workloads = Workloads.named(settings.workloads(), settings.scale());
-        List<Workload> warmUps = Workloads.named(settings.workloads(), settings.scale() * WARM_UP_FRACTION);
+        List<Workload> smallWarmUps = Workloads.named(settings.workloads(), settings.scale() * WARM_UP_FRACTION);
         List<RunRecord> runs = new ArrayList<>();
         int total = workloads.size() * settings.policies().size();
         int done = 0;
@@ -92,7 +93,7 @@ public final class WorkloadSuite {
                 progress.printf(Locale.ROOT, "[%d/%d, %s] %s under %s, %s per slot%n", ++done, total,
                         elapsed(started), w.name(), p.label(), SuiteReport.mib(slotBytes));
                 try (StandaloneCluster cluster = cluster(settings, p, slotBytes)) {
-                    measure(w, warmUps.get(i), p, settings.warmUps(), settings.repeats(), cluster, runs, progress);
+                    measure(w, smallWarmUps.get(i), p, settings.warmUps(), settings.repeats(), cluster, runs, progress);
                 }
             }
         }
