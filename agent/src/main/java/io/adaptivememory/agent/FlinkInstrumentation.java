@@ -1,11 +1,14 @@
 package io.adaptivememory.agent;
 
+import io.adaptivememory.agent.advice.AllocatePagesAdvice;
 import io.adaptivememory.agent.advice.AllocateSlotAdvice;
 import io.adaptivememory.agent.advice.BudgetAvailableAdvice;
 import io.adaptivememory.agent.advice.BudgetReleaseAdvice;
 import io.adaptivememory.agent.advice.BudgetReserveAdvice;
 import io.adaptivememory.agent.advice.ComputeMemorySizeAdvice;
 import io.adaptivememory.agent.advice.ComputeNumberOfPagesAdvice;
+import io.adaptivememory.agent.advice.EagerSorterBuildAdvice;
+import io.adaptivememory.agent.advice.EagerSorterConstructorAdvice;
 import io.adaptivememory.agent.advice.HashMapConstructorAdvice;
 import io.adaptivememory.agent.advice.HashTableConstructorAdvice;
 import io.adaptivememory.agent.advice.LazyPoolConstructorAdvice;
@@ -35,6 +38,7 @@ import org.slf4j.LoggerFactory;
 
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,6 +84,8 @@ final class FlinkInstrumentation {
     static final String FILE_CHANNEL = "org.apache.flink.runtime.io.disk.iomanager.AbstractFileIOChannel";
     static final String HASH_TABLE = "org.apache.flink.table.runtime.hashtable.BaseHybridHashTable";
     static final String HASH_MAP = "org.apache.flink.table.runtime.util.collections.binary.BytesMap";
+    static final String EAGER_SORTER_BUILDER = "org.apache.flink.runtime.operators.sort.ExternalSorterBuilder";
+    static final String EAGER_SORTER = "org.apache.flink.runtime.operators.sort.ExternalSorter";
 
     /** One advised Flink method or constructor; {@code signature} names it in messages. */
     record HookPoint(String type, String signature, ElementMatcher<? super MethodDescription> method,
@@ -107,6 +113,19 @@ final class FlinkInstrumentation {
             new HookPoint(MEMORY_MANAGER, "computeNumberOfPages(double)",
                     named("computeNumberOfPages").and(takesArguments(double.class)).and(returns(int.class)),
                     ComputeNumberOfPagesAdvice.class),
+            new HookPoint(MEMORY_MANAGER, "allocatePages(Object, Collection, int)",
+                    named("allocatePages")
+                            .and(takesArguments(3))
+                            .and(takesArgument(0, Object.class))
+                            .and(takesArgument(1, Collection.class))
+                            .and(takesArgument(2, int.class)),
+                    AllocatePagesAdvice.class),
+            new HookPoint(EAGER_SORTER_BUILDER, "doBuild(ReadingStageFactory)",
+                    named("doBuild").and(takesArguments(1)),
+                    EagerSorterBuildAdvice.class),
+            new HookPoint(EAGER_SORTER, "<init>(10 arguments: Collection 9th)",
+                    isConstructor().and(takesArguments(10)).and(takesArgument(8, Collection.class)),
+                    EagerSorterConstructorAdvice.class),
             new HookPoint(MEMORY_MANAGER, "shutdown()",
                     named("shutdown").and(takesArguments(0)),
                     MemoryManagerShutdownAdvice.class),

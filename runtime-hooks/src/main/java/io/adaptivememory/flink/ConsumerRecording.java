@@ -5,6 +5,9 @@ import io.adaptivememory.history.ConsumerTracker;
 import io.adaptivememory.history.LiveConsumer;
 
 import org.apache.flink.runtime.metrics.groups.TaskIOMetricGroup;
+import org.apache.flink.runtime.operators.sort.InMemorySorter;
+
+import java.util.Collection;
 
 /**
  * Tells the {@link ConsumerTracker} about consumers as the sizing hooks see them, on the task
@@ -25,7 +28,7 @@ final class ConsumerRecording {
         long plannedRequestedBytes;
         /** The kind the planning table operator's class says it is, or null. */
         ConsumerKind plannedKind;
-        /** The consumer started by the page pool built last on this thread, until its owner is built. */
+        /** The consumer started by the page pool (or eager sorter plan) built last on this thread, until its owner is built. */
         LiveConsumer building;
         /** The type of the shared resource being sized on this thread ({@code getSharedMemoryResource...}). */
         String sharedType;
@@ -94,7 +97,13 @@ final class ConsumerRecording {
                 return;
             }
             LiveConsumer c = tracker.start(g.pool, g.slot, kind, false, requestedBytes, grantedBytes);
-            if (c != null) {
+            if (c == null) {
+                return;
+            }
+            if (numberOfPages && GrantFeedback.buildingEagerSorter()) {
+                // What an eager sorter uses is read from its sort buffers once they are built.
+                STATE.get().building = c;
+            } else {
                 c.notePeak(grantedBytes, System.nanoTime());
             }
         } catch (Throwable t) {
@@ -173,6 +182,18 @@ final class ConsumerRecording {
         ThreadState s = STATE.get();
         s.building = null;
         s.sorterRequestedBytes = requestedBytes;
+    }
+
+    /** The eager sorter planned last on this thread was built with {@code sortBuffers}. */
+    static void eagerSorterBuilt(Collection<?> sortBuffers) {
+        ThreadState s = STATE.get();
+        LiveConsumer c = s.building;
+        s.building = null;
+        if (c != null && !c.isEnded() && c.kind() == ConsumerKind.DATASTREAM_SORT) {
+            @SuppressWarnings("unchecked")
+            Collection<? extends InMemorySorter<?>> buffers = (Collection<? extends InMemorySorter<?>>) sortBuffers;
+            c.bind(new EagerSorterCounters(buffers), ConsumerKind.DATASTREAM_SORT);
+        }
     }
 
     /** The Flink object owning the page pool built last on this thread was constructed. */

@@ -8,6 +8,8 @@ import org.apache.flink.core.memory.MemorySegment;
 import org.apache.flink.runtime.memory.MemoryAllocationException;
 import org.apache.flink.runtime.memory.MemoryManager;
 
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -265,7 +267,7 @@ public final class FlinkHooks {
             int minimumPages = table ? Consumers.TABLE_MINIMUM_PAGES : Consumers.EAGER_MINIMUM_PAGES;
             long minimum = Math.min(flinkBytes, (long) minimumPages * pageSize);
             long planned = table
-                    ? AgentRuntime.decisions().tablePlan(g, flinkBytes,
+                    ? AgentRuntime.decisions().feedbackPlan(g, flinkBytes,
                             GrantFeedback.wantedBytes(AgentRuntime.current()), minimum)
                     : AgentRuntime.decisions().plan(g, flinkBytes, minimum, false);
             if (table) {
@@ -400,7 +402,12 @@ public final class FlinkHooks {
         return null;
     }
 
-    /** {@code MemoryManager.computeNumberOfPages(fraction)}: an eager consumer's plan. */
+    /**
+     * {@code MemoryManager.computeNumberOfPages(fraction)}: an eager consumer's plan, earmarked
+     * (see {@link #memorySize}). An eager sorter that may spill plans from grant feedback instead:
+     * more than Flink's size (and than its slot's page count, which {@link #pagesBeyondSlot} then
+     * allows for its one allocation) or less.
+     */
     public static int numberOfPages(Object budget, int flinkPages, int pageSize) {
         Governed g = AgentRuntime.governed(budget);
         if (g == null) {
@@ -410,13 +417,97 @@ public final class FlinkHooks {
             FailOpen.checkInjected(Hook.COMPUTE_NUMBER_OF_PAGES);
             long bytes = (long) flinkPages * pageSize;
             long minimum = (long) Math.min(flinkPages, Consumers.EAGER_MINIMUM_PAGES) * pageSize;
-            long planned = AgentRuntime.decisions().plan(g, bytes, minimum, false);
-            int pages = (int) Math.min(flinkPages, planned / pageSize);
+            long wanted = GrantFeedback.wantedEagerSorterBytes(AgentRuntime.current());
+            int pages;
+            if (wanted < 0) {
+                pages = (int) Math.min(flinkPages, AgentRuntime.decisions().plan(g, bytes, minimum, false) / pageSize);
+            } else {
+                pages = (int) Math.min(Integer.MAX_VALUE, AgentRuntime.decisions().feedbackPlan(g, bytes, wanted, minimum) / pageSize);
+                if (pages > flinkPages) {
+                    GrantFeedback.allowRaisedPages(pages, flinkPages);
+                }
+            }
             ConsumerRecording.eagerPlanned(g, true, bytes, (long) pages * pageSize);
             return pages;
         } catch (Throwable t) {
             FailOpen.reportUntrusted(Hook.COMPUTE_NUMBER_OF_PAGES, t, g.pool);
             return flinkPages;
+        }
+    }
+
+    // ------------------------------------------------------------------------
+    //  Eager sorters: ExternalSorterBuilder.doBuild, ExternalSorter, MemoryManager.allocatePages
+    // ------------------------------------------------------------------------
+
+    /**
+     * {@code ExternalSorterBuilder.doBuild} began on this thread: the page count it computes is an
+     * eager sorter's, which spills at {@code spillingFraction} of its sort memory unless it has no
+     * spilling memory.
+     */
+    public static void enterEagerSorterBuild(double spillingFraction, boolean noSpillingMemory) {
+        try {
+            FailOpen.checkInjected(Hook.EAGER_SORTER);
+            GrantFeedback.eagerSorterBegins(spillingFraction, !noSpillingMemory);
+        } catch (Throwable t) {
+            FailOpen.report(Hook.EAGER_SORTER, t);
+        }
+    }
+
+    public static void exitEagerSorterBuild() {
+        try {
+            GrantFeedback.eagerSorterEnds();
+        } catch (Throwable t) {
+            FailOpen.report(Hook.EAGER_SORTER, t);
+        }
+    }
+
+    /** {@code ExternalSorter} was constructed with {@code sortBuffers}: the history reads them. */
+    public static void eagerSorterBuilt(Object sortBuffers) {
+        try {
+            if (GrantFeedback.buildingEagerSorter() && sortBuffers instanceof Collection<?> buffers) {
+                ConsumerRecording.eagerSorterBuilt(buffers);
+            }
+        } catch (Throwable t) {
+            FailOpen.report(Hook.HISTORY, t);
+        }
+    }
+
+    /**
+     * {@code MemoryManager.allocatePages(owner, target, pages)} with more pages than its slot's
+     * count, which Flink refuses in one call: when this is the raised plan grant feedback gave the
+     * eager sorter built on this thread (earmarked whole, so every page is granted), the pages
+     * beyond the last slot-sized chunk are allocated here in slot-sized calls and the rest is left
+     * to Flink's body. Otherwise, or if a chunk fails, what this call took is released and Flink
+     * allocates its own plan, as without feedback.
+     */
+    @SuppressWarnings("unchecked")
+    public static int pagesBeyondSlot(Object memoryManager, Object owner, Object target, int pages, long slotPages) {
+        int flinkPages = -1;
+        List<MemorySegment> segments = null;
+        int before = 0;
+        try {
+            flinkPages = GrantFeedback.takeRaisedPages(pages);
+            if (flinkPages < 0 || slotPages <= 0 || !(memoryManager instanceof MemoryManager mm)
+                    || !(target instanceof List<?>)) {
+                return pages;
+            }
+            FailOpen.checkInjected(Hook.EAGER_SORTER);
+            segments = (List<MemorySegment>) target;
+            before = segments.size();
+            int rest = pages;
+            while (rest > slotPages) {
+                mm.allocatePages(owner, segments, (int) slotPages);
+                rest -= (int) slotPages;
+            }
+            return rest;
+        } catch (Throwable t) {
+            if (segments != null && segments.size() > before) {
+                List<MemorySegment> taken = segments.subList(before, segments.size());
+                ((MemoryManager) memoryManager).release(new ArrayList<>(taken));
+                taken.clear();
+            }
+            FailOpen.report(Hook.EAGER_SORTER, t);
+            return flinkPages >= 0 ? flinkPages : pages;
         }
     }
 
@@ -561,7 +652,7 @@ public final class FlinkHooks {
         }
         try {
             FailOpen.checkInjected(Hook.SPILL_ACCOUNTING);
-            rt.spill().onChannelDeleted(channelId);
+            rt.spill().onChannelDeleted(channelId, rt.consumers());
         } catch (Throwable t) {
             FailOpen.report(Hook.SPILL_ACCOUNTING, t);
         }

@@ -4,13 +4,13 @@ import io.adaptivememory.history.ConsumerKind;
 import io.adaptivememory.history.ConsumerTracker;
 
 /**
- * Memory grant feedback for SQL hash tables, after SQL Server's: a hash join or hash aggregation
- * plans with what its own vertex and subtask needed in earlier runs of the job instead of Flink's
- * static fraction of the slot.
+ * Memory grant feedback for SQL hash tables and eager sorters, after SQL Server's: a hash join, a
+ * hash aggregation or a DataStream BATCH sorter plans with what its own vertex and subtask needed
+ * in earlier runs of the job instead of Flink's static fraction of the slot.
  *
- * <p>Hash tables cannot borrow page by page as sorters do (their code assumes the pages up to their
- * plan exist, section 3 of DESIGN.md), so the only moment to give them more is the plan itself,
- * and the plan must be set aside whole. Which subtask of a vertex is hot is only known from
+ * <p>Neither can borrow page by page as SQL sorters do (a hash table's code assumes the pages up to
+ * its plan exist, section 3 of DESIGN.md; an eager sorter allocates its whole plan at once), so the
+ * only moment to give them more is the plan itself, and the plan must be set aside whole. Which subtask of a vertex is hot is only known from
  * history, so the plan is the larger of this vertex, kind and subtask's last two demands (a
  * demand is what the consumer held at its peak plus what it spilled, so a table that spilled asks
  * for more next time) times {@value #MARGIN}, rounded up to whole MiB. Only the consumer's own
@@ -30,6 +30,14 @@ import io.adaptivememory.history.ConsumerTracker;
  * say so in their names; any other table operator (sorts, windows, fused multiple-input operators)
  * gets no feedback. Only an operator's first plan is fed back: a hash join plans again for the
  * sorters of its sort-merge fallback while its table is still open.
+ *
+ * <p>An eager sorter ({@code ExternalSorterBuilder.doBuild}, the sorted inputs of DataStream BATCH
+ * jobs) is fed back only when it may spill: a sorter without spilling memory fails when its input
+ * does not fit, so it keeps Flink's plan. It starts spilling once its sort buffers hold its
+ * spilling threshold ({@code taskmanager.runtime.sort-spilling-threshold}, the builder's
+ * {@code startSpillingFraction}) of their size, so its plan is its demand over that threshold,
+ * times the margin. Its demand is what its sort buffers held at their fullest plus what it spilled
+ * ({@link EagerSorterCounters}).
  */
 final class GrantFeedback {
 
@@ -43,6 +51,12 @@ final class GrantFeedback {
         /** Identity of that operator, so that its later plans get no feedback. */
         int operator;
         boolean fedBack;
+        /** While an eager sorter that may spill is built on this thread: its spilling threshold, else 0. */
+        double sorterSpillingFraction;
+        /** The raised page count granted to that sorter, which its {@code allocatePages} may take; else -1. */
+        int raisedPages = -1;
+        /** Flink's page count for it, the fallback if the raised allocation fails. */
+        int flinkPages;
     }
 
     private static final ThreadLocal<ThreadState> STATE = ThreadLocal.withInitial(ThreadState::new);
@@ -93,6 +107,66 @@ final class GrantFeedback {
         ConsumerTracker tracker = rt.consumers();
         long recent = tracker == null ? -1 : tracker.recentDemandBytes(s.kind);
         return recent < 0 ? -1 : wantedBytes(recent);
+    }
+
+    /**
+     * An eager sorter's construction begins on this thread; it spills at {@code spillingFraction}
+     * of its sort memory, or never ({@code spills} false).
+     */
+    static void eagerSorterBegins(double spillingFraction, boolean spills) {
+        ThreadState s = STATE.get();
+        s.sorterSpillingFraction = spills && spillingFraction > 0 && spillingFraction <= 1 ? spillingFraction : 0;
+        s.raisedPages = -1;
+    }
+
+    static void eagerSorterEnds() {
+        ThreadState s = STATE.get();
+        s.sorterSpillingFraction = 0;
+        s.raisedPages = -1;
+    }
+
+    /** Whether an eager sorter that may spill is being built on this thread. */
+    static boolean buildingEagerSorter() {
+        return STATE.get().sorterSpillingFraction > 0;
+    }
+
+    /**
+     * The plan the eager sorter built on this thread wants from its recent demand, or -1 for
+     * Flink's plan (no eager sorter that may spill, no history of its subtask, feedback off).
+     */
+    static long wantedEagerSorterBytes(AgentRuntime rt) {
+        ThreadState s = STATE.get();
+        if (s.sorterSpillingFraction <= 0 || rt == null || !rt.settings().grantFeedback()) {
+            return -1;
+        }
+        ConsumerTracker tracker = rt.consumers();
+        long recent = tracker == null ? -1 : tracker.recentDemandBytes(ConsumerKind.DATASTREAM_SORT);
+        return recent < 0 ? -1 : wantedEagerSorterBytes(recent, s.sorterSpillingFraction);
+    }
+
+    /** An eager sorter's plan: the sort memory that holds {@code recentDemandBytes} below its spilling threshold, with the margin. */
+    static long wantedEagerSorterBytes(long recentDemandBytes, double spillingFraction) {
+        return wantedBytes((long) Math.ceil(recentDemandBytes / spillingFraction));
+    }
+
+    /** The eager sorter built on this thread was granted {@code pages}, more than Flink's {@code flinkPages}. */
+    static void allowRaisedPages(int pages, int flinkPages) {
+        ThreadState s = STATE.get();
+        s.raisedPages = pages;
+        s.flinkPages = flinkPages;
+    }
+
+    /**
+     * Flink's page count when {@code pages} is the raised plan of the eager sorter built on this
+     * thread (consumed: one allocation per plan), else -1.
+     */
+    static int takeRaisedPages(int pages) {
+        ThreadState s = STATE.get();
+        if (s.raisedPages != pages || pages < 0) {
+            return -1;
+        }
+        s.raisedPages = -1;
+        return s.flinkPages;
     }
 
     /** {@code recentDemandBytes} times the margin, in whole MiB. */

@@ -16,6 +16,7 @@ public enum Hook {
     AVAILABLE_MEMORY("available-memory"),
     COMPUTE_MEMORY_SIZE("compute-memory-size"),
     COMPUTE_NUMBER_OF_PAGES("compute-number-of-pages"),
+    EAGER_SORTER("eager-sorter"),
     SORTER_PLAN("sorter-plan"),
     LAZY_POOL_CREATED("lazy-pool-created"),
     LAZY_REFILL("lazy-refill"),

@@ -30,13 +30,14 @@ final class SizingDecisions {
         return planned;
     }
 
-    long tablePlan(Governed g, long flinkBytes, long wantedBytes, long minimumBytes) {
+    /** A hash table's or eager sorter's plan from grant feedback ({@code wantedBytes}; -1: none, Flink's plan earmarked whole). */
+    long feedbackPlan(Governed g, long flinkBytes, long wantedBytes, long minimumBytes) {
         if (wantedBytes < 0) {
             return plan(g, flinkBytes, minimumBytes, true);
         }
         long planned = g.pool.feedbackPlanBytes(g.slot, flinkBytes, wantedBytes, minimumBytes);
         if (LOG.isDebugEnabled()) {
-            LOG.debug("pool {} {}: hash table plans with {} bytes from grant feedback (Flink: {}; its earlier runs: {}; "
+            LOG.debug("pool {} {}: consumer plans with {} bytes from grant feedback (Flink: {}; its earlier runs: {}; "
                             + "slot holds {}, entitlement {})",
                     g.pool.id(), g.slot, planned, flinkBytes, wantedBytes, g.slot.heldBytes(), g.slot.limitBytes());
         }

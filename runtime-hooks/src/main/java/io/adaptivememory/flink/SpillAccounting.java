@@ -1,5 +1,8 @@
 package io.adaptivememory.flink;
 
+import io.adaptivememory.history.ConsumerKind;
+import io.adaptivememory.history.ConsumerTracker;
+
 import org.apache.flink.runtime.io.disk.iomanager.FileIOChannel;
 
 import java.io.File;
@@ -10,19 +13,24 @@ import java.util.concurrent.atomic.AtomicLong;
  * partitions, spilled window buffers) is an IOManager channel under {@code io.tmp.dirs}, and
  * every one is deleted through {@code AbstractFileIOChannel.deleteChannel} when it is no longer
  * needed; its size just before deletion is what was spilled. Blocking-shuffle files are not
- * IOManager channels and are not counted.
+ * IOManager channels and are not counted. A file deleted on the task thread of an eager sorter is
+ * also counted as that sorter's spill ({@link EagerSorterCounters}): Flink counts it nowhere else.
  */
 public final class SpillAccounting {
 
     private final AtomicLong bytes = new AtomicLong();
     private final AtomicLong files = new AtomicLong();
 
-    void onChannelDeleted(Object channelId) {
+    void onChannelDeleted(Object channelId, ConsumerTracker consumers) {
         File file = ((FileIOChannel.ID) channelId).getPathFile();
         long length = file.length();
         if (length > 0) {
             bytes.addAndGet(length);
             files.incrementAndGet();
+            if (consumers != null
+                    && consumers.boundOnThisThread(ConsumerKind.DATASTREAM_SORT) instanceof EagerSorterCounters sorter) {
+                sorter.spilled(length);
+            }
         }
     }
 

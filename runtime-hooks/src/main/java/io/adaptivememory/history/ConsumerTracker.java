@@ -184,6 +184,24 @@ public final class ConsumerTracker {
         }
     }
 
+    /**
+     * The Flink object bound to the first live consumer of {@code kind} started on this thread, or
+     * null: what the agent counts itself for a consumer Flink keeps no counters for.
+     */
+    public Object boundOnThisThread(ConsumerKind kind) {
+        Thread self = Thread.currentThread();
+        for (int i = 0; i < CAPACITY; i++) {
+            LiveConsumer c = live.get(i);
+            if (c != null && c.thread == self && c.kind == kind && !c.ended) {
+                Object consumer = c.consumer;
+                if (consumer != null) {
+                    return consumer;
+                }
+            }
+        }
+        return null;
+    }
+
     /** Whether a consumer of {@code kind} runs in {@code slot} (a shared resource is recorded once per slot). */
     public boolean hasLive(SlotAccount slot, ConsumerKind kind) {
         for (int i = 0; i < CAPACITY; i++) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.adaptivememory.config.PolicyKind;
@@ -56,6 +57,27 @@ class ConsumerTrackerTest {
         List<ConsumerRecord> out = new ArrayList<>();
         tracker.drain(c -> out.add(c.toRecord("tm")));
         return out;
+    }
+
+    @Test
+    void boundOnThisThread_theLiveBoundConsumerOfThatKindStartedHere() throws Exception {
+        ConsumerTracker tracker = new ConsumerTracker(null);
+        FakeFlinkConsumer sorter = new FakeFlinkConsumer(0, 0, 0);
+        tracker.start(pool, slotA, ConsumerKind.SORT, true, 64 * MIB, 64 * MIB).bind(new FakeFlinkConsumer(0, 0, 0),
+                ConsumerKind.SORT);
+        LiveConsumer unbound = tracker.start(pool, slotA, ConsumerKind.DATASTREAM_SORT, false, 64 * MIB, 64 * MIB);
+        assertNull(tracker.boundOnThisThread(ConsumerKind.DATASTREAM_SORT), "not bound yet");
+
+        unbound.bind(sorter, ConsumerKind.DATASTREAM_SORT);
+        assertSame(sorter, tracker.boundOnThisThread(ConsumerKind.DATASTREAM_SORT));
+        Object[] elsewhere = new Object[1];
+        Thread other = new Thread(() -> elsewhere[0] = tracker.boundOnThisThread(ConsumerKind.DATASTREAM_SORT));
+        other.start();
+        other.join();
+        assertNull(elsewhere[0], "another thread's consumer");
+
+        tracker.endOnThisThread(slotA, -1, -1, READER);
+        assertNull(tracker.boundOnThisThread(ConsumerKind.DATASTREAM_SORT), "ended");
     }
 
     @Test
