@@ -28,7 +28,10 @@ final class ConsumerRecording {
         long plannedRequestedBytes;
         /** The kind the planning table operator's class says it is, or null. */
         ConsumerKind plannedKind;
-        /** The consumer started by the page pool (or eager sorter plan) built last on this thread, until its owner is built. */
+        /**
+         * The consumer started by the page pool (or eager sorter plan) built last on this thread,
+         * until its owner is built.
+         */
         LiveConsumer building;
         /** The type of the shared resource being sized on this thread ({@code getSharedMemoryResource...}). */
         String sharedType;

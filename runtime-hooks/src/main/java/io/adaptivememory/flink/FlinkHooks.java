@@ -420,9 +420,11 @@ public final class FlinkHooks {
             long wanted = GrantFeedback.wantedEagerSorterBytes(AgentRuntime.current());
             int pages;
             if (wanted < 0) {
-                pages = (int) Math.min(flinkPages, AgentRuntime.decisions().plan(g, bytes, minimum, false) / pageSize);
+                long planned = AgentRuntime.decisions().plan(g, bytes, minimum, false);
+                pages = (int) Math.min(flinkPages, planned / pageSize);
             } else {
-                pages = (int) Math.min(Integer.MAX_VALUE, AgentRuntime.decisions().feedbackPlan(g, bytes, wanted, minimum) / pageSize);
+                long planned = AgentRuntime.decisions().feedbackPlan(g, bytes, wanted, minimum);
+                pages = (int) Math.min(Integer.MAX_VALUE, planned / pageSize);
                 if (pages > flinkPages) {
                     GrantFeedback.allowRaisedPages(pages, flinkPages);
                 }

@@ -10,19 +10,20 @@ import io.adaptivememory.history.ConsumerTracker;
  *
  * <p>Neither can borrow page by page as SQL sorters do (a hash table's code assumes the pages up to
  * its plan exist, section 3 of DESIGN.md; an eager sorter allocates its whole plan at once), so the
- * only moment to give them more is the plan itself, and the plan must be set aside whole. Which subtask of a vertex is hot is only known from
- * history, so the plan is the larger of this vertex, kind and subtask's last two demands (a
- * demand is what the consumer held at its peak plus what it spilled, so a table that spilled asks
- * for more next time) times {@value #MARGIN}, rounded up to whole MiB. Only the consumer's own
- * subtask counts: the estimator's model or a kind's average would give every sibling the hot
- * one's memory, and before the model has seen a few runs it cannot tell them apart. The larger of
- * two runs makes a plan that alternates between two sizes settle on the larger one instead of
- * following it (SQL Server disables feedback for such plans; here they simply keep the larger
- * plan). The pool then raises the plan as far as the slot can set aside at once, or lowers a cold
- * one's plan (never below the floor fraction of Flink's size), which is where a hot neighbour's
- * memory comes from; see {@code TaskManagerPool.feedbackPlanBytes}. A slot pinned for oscillating
- * entitlements plans with Flink's size. The first run of a job, and a run after its input grew,
- * plan with what the last runs needed: at most that much more spill, once, and never a failure.
+ * only moment to give them more is the plan itself, and the plan must be set aside whole. Which
+ * subtask of a vertex is hot is only known from history, so the plan is the larger of this vertex,
+ * kind and subtask's last two demands (a demand is what the consumer held at its peak plus what it
+ * spilled, so a table that spilled asks for more next time) times {@value #MARGIN}, rounded up to
+ * whole MiB. Only the consumer's own subtask counts: the estimator's model or a kind's average
+ * would give every sibling the hot one's memory, and before the model has seen a few runs it cannot
+ * tell them apart. The larger of two runs makes a plan that alternates between two sizes settle on
+ * the larger one instead of following it (SQL Server disables feedback for such plans; here they
+ * simply keep the larger plan). The pool then raises the plan as far as the slot can set aside at
+ * once, or lowers a cold one's plan (never below the floor fraction of Flink's size), which is
+ * where a hot neighbour's memory comes from; see {@code TaskManagerPool.feedbackPlanBytes}. A slot
+ * pinned for oscillating entitlements plans with Flink's size. The first run of a job, and a run
+ * after its input grew, plan with what the last runs needed: at most that much more spill, once,
+ * and never a failure.
  *
  * <p>The operator's kind is read from its class when its sizing begins: Flink's hash join
  * operators ({@code HashJoinOperator} and its subclasses, the generated {@code LongHashJoinOperator})
@@ -144,7 +145,10 @@ final class GrantFeedback {
         return recent < 0 ? -1 : wantedEagerSorterBytes(recent, s.sorterSpillingFraction);
     }
 
-    /** An eager sorter's plan: the sort memory that holds {@code recentDemandBytes} below its spilling threshold, with the margin. */
+    /**
+     * An eager sorter's plan: the sort memory that holds {@code recentDemandBytes} below its
+     * spilling threshold, with the margin.
+     */
     static long wantedEagerSorterBytes(long recentDemandBytes, double spillingFraction) {
         return wantedBytes((long) Math.ceil(recentDemandBytes / spillingFraction));
     }

@@ -27,9 +27,9 @@ public final class SpillAccounting {
         if (length > 0) {
             bytes.addAndGet(length);
             files.incrementAndGet();
-            if (consumers != null
-                    && consumers.boundOnThisThread(ConsumerKind.DATASTREAM_SORT) instanceof EagerSorterCounters sorter) {
-                sorter.spilled(length);
+            Object sorter = consumers == null ? null : consumers.boundOnThisThread(ConsumerKind.DATASTREAM_SORT);
+            if (sorter instanceof EagerSorterCounters counters) {
+                counters.spilled(length);
             }
         }
     }
