@@ -13,7 +13,8 @@ import io.adaptivememory.history.ConsumerTracker;
  * only moment to give them more is the plan itself, and the plan must be set aside whole. Which
  * subtask of a vertex is hot is only known from history, so the plan is the larger of this vertex,
  * kind and subtask's last two demands (a demand is what the consumer held at its peak plus what it
- * spilled, so a table that spilled asks for more next time) times {@value #MARGIN}, rounded up to
+ * spilled, so a table that spilled asks for more next time) times
+ * {@value ConsumerTracker#FEEDBACK_MARGIN}, rounded up to
  * whole MiB. Only the consumer's own subtask counts: the estimator's model or a kind's average
  * would give every sibling the hot one's memory, and before the model has seen a few runs it cannot
  * tell them apart. The larger of two runs makes a plan that alternates between two sizes settle on
@@ -41,10 +42,6 @@ import io.adaptivememory.history.ConsumerTracker;
  * ({@link EagerSorterCounters}).
  */
 final class GrantFeedback {
-
-    private static final long MIB = 1L << 20;
-    /** Headroom over the recent demand: a hash table's buckets grow with its records, and inputs vary. */
-    static final double MARGIN = 1.25;
 
     private static final class ThreadState {
         /** The kind of the table operator whose sizing runs on this thread, or null. */
@@ -107,7 +104,7 @@ final class GrantFeedback {
         s.fedBack = true;
         ConsumerTracker tracker = rt.consumers();
         long recent = tracker == null ? -1 : tracker.recentDemandBytes(s.kind);
-        return recent < 0 ? -1 : wantedBytes(recent);
+        return recent < 0 ? -1 : ConsumerTracker.withFeedbackMargin(recent);
     }
 
     /**
@@ -150,7 +147,7 @@ final class GrantFeedback {
      * spilling threshold, with the margin.
      */
     static long wantedEagerSorterBytes(long recentDemandBytes, double spillingFraction) {
-        return wantedBytes((long) Math.ceil(recentDemandBytes / spillingFraction));
+        return ConsumerTracker.withFeedbackMargin((long) Math.ceil(recentDemandBytes / spillingFraction));
     }
 
     /** The eager sorter built on this thread was granted {@code pages}, more than Flink's {@code flinkPages}. */
@@ -171,11 +168,5 @@ final class GrantFeedback {
         }
         s.raisedPages = -1;
         return s.flinkPages;
-    }
-
-    /** {@code recentDemandBytes} times the margin, in whole MiB. */
-    static long wantedBytes(long recentDemandBytes) {
-        long wanted = (long) Math.ceil(recentDemandBytes * MARGIN);
-        return (wanted + MIB - 1) / MIB * MIB;
     }
 }

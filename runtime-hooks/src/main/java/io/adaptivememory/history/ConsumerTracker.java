@@ -24,6 +24,9 @@ import java.util.function.Consumer;
 public final class ConsumerTracker {
 
     public static final int CAPACITY = 512;
+    /** Headroom over a subtask's recent demand: a hash table's buckets grow with its records, and inputs vary. */
+    public static final double FEEDBACK_MARGIN = 1.25;
+    private static final long MIB = 1L << 20;
 
     private final AtomicReferenceArray<LiveConsumer> live = new AtomicReferenceArray<>(CAPACITY);
     private final DemandEstimator estimator;
@@ -39,6 +42,14 @@ public final class ConsumerTracker {
     /**
      * A consumer of {@code slot} got its cap on this thread: Flink planned {@code requestedBytes},
      * the agent granted {@code grantedBytes}. Returns its live entry, or null when the table is full.
+     *
+     * <p>Its upper estimate, what the policy protects of its slot, is the estimator's, but at most
+     * what its own vertex and subtask needed in their last two runs with grant feedback's margin
+     * ({@link #withFeedbackMargin}) when it ran here before. The estimator's predictors pool a
+     * vertex's subtasks, so after one run of a skewed job its figure is the hot subtask's demand,
+     * with a margin as wide as the skew, and it would protect every cold sibling's whole share
+     * until it ends: the hot sorter next to them could not borrow. A bound from the subtask's own
+     * runs is its own history, so it may also bound the slot as a borrower.
      */
     public LiveConsumer start(TaskManagerPool pool, SlotAccount slot, ConsumerKind kind, boolean borrows,
             long requestedBytes, long grantedBytes) {
@@ -50,9 +61,11 @@ public final class ConsumerTracker {
                 // A consumer that does not borrow never holds more than its plan, which is set
                 // aside already: predicting more would only keep lenders' shares idle.
                 long cap = borrows ? Long.MAX_VALUE : grantedBytes;
+                long recent = estimator.recentDemandBytes(c.vertexKey, kind, c.subtask, c.parallelism);
+                long ownBound = recent < 0 ? Long.MAX_VALUE : withFeedbackMargin(recent);
                 c.predictedBytes = Math.min(cap, e.demandBytes());
-                c.predictedUpperBytes = Math.min(cap, e.upperBoundBytes());
-                c.predictedFromOwnHistory = e.source() == Estimate.Source.KEY;
+                c.predictedUpperBytes = Math.min(cap, Math.min(ownBound, e.upperBoundBytes()));
+                c.predictedFromOwnHistory = e.source() == Estimate.Source.KEY || ownBound <= e.upperBoundBytes();
             }
         }
         for (int i = 0; i < CAPACITY; i++) {
@@ -77,6 +90,12 @@ public final class ConsumerTracker {
         String task = Thread.currentThread().getName();
         return estimator.recentDemandBytes(TaskIdentity.vertexKey(task), kind, TaskIdentity.subtask(task),
                 TaskIdentity.parallelism(task));
+    }
+
+    /** {@code recentDemandBytes} times {@value #FEEDBACK_MARGIN}, in whole MiB: what a consumer that needed that may need again. */
+    public static long withFeedbackMargin(long recentDemandBytes) {
+        long wanted = (long) Math.ceil(recentDemandBytes * FEEDBACK_MARGIN);
+        return (wanted + MIB - 1) / MIB * MIB;
     }
 
     /**

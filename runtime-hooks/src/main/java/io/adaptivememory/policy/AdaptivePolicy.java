@@ -12,7 +12,8 @@ import io.adaptivememory.pool.TaskManagerPool;
  * the last tick. Every other slot has a <em>claim</em>: what it holds, but at least its
  * <em>protected</em> bytes: its floor, raised to the {@link LendingTuner}'s protected fraction of
  * its guarantee, and to the estimator's upper demand estimate for its live consumers (prediction
- * plus its uncertainty margin, capped at the guarantee) when there is one. The more unsure the
+ * plus its uncertainty margin, capped at the guarantee, and at what a consumer's own subtask
+ * needed before: {@code ConsumerTracker.start}) when there is one. The more unsure the
  * estimator, the larger the margin and the less of a lender's share is lent: lend less when
  * unsure.
  *

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.adaptivememory.config.PolicyKind;
 import io.adaptivememory.config.Settings;
 import io.adaptivememory.estimate.DemandEstimator;
+import io.adaptivememory.estimate.Estimate;
 import io.adaptivememory.policy.AllocationPolicy;
 import io.adaptivememory.pool.SlotAccount;
 import io.adaptivememory.pool.TaskManagerPool;
@@ -241,6 +242,78 @@ class ConsumerTrackerTest {
         drain(tracker);
         tracker.sample(new TaskManagerPool[] {pool}, READER);
         assertEquals(-1, slotA.predictedDemandBytes(), "its consumer ended");
+    }
+
+    /**
+     * One run of a skewed sort (subtask 1 held its 64 MiB share and spilled 46 MiB, its three
+     * siblings held 16 MiB) teaches the estimator a pooled figure near the hot subtask's demand.
+     * On the next run the cold siblings must protect what they themselves needed, not that, or
+     * the hot slot's entitlement stays at its share and its sorter spills again.
+     */
+    @Test
+    void skewedVertex_nextRunSiblingsProtectWhatTheirOwnSubtaskNeeded_soTheHotSlotMayBorrow() throws Exception {
+        TaskManagerPool fourSlots = new TaskManagerPool(1, 4 * SLOT_BYTES, 4, SLOT_BYTES,
+                Settings.DEFAULT_FLOOR_FRACTION, 0, 0, AllocationPolicy.of(PolicyKind.ADAPTIVE));
+        SlotAccount[] slots = new SlotAccount[4];
+        for (int i = 0; i < 4; i++) {
+            slots[i] = fourSlots.register("job", "alloc-" + i, SLOT_BYTES);
+        }
+        DemandEstimator estimator = DemandEstimator.builder().build();
+        ConsumerTracker tracker = new ConsumerTracker(estimator);
+        LiveConsumer[] nextRun = new LiveConsumer[4];
+        CountDownLatch started = new CountDownLatch(4);
+        CountDownLatch sampled = new CountDownLatch(1);
+        Thread[] subtasks = new Thread[4];
+        for (int run = 0; run < 2; run++) {
+            boolean first = run == 0;
+            for (int i = 0; i < 4; i++) {
+                int index = i;
+                subtasks[i] = new Thread(() -> {
+                    LiveConsumer c = tracker.start(fourSlots, slots[index], ConsumerKind.SORT, true, SLOT_BYTES, SLOT_BYTES);
+                    if (first) {
+                        long held = index == 0 ? SLOT_BYTES : 16 * MIB;
+                        c.addHeld(held, System.nanoTime());
+                        c.bind(new FakeFlinkConsumer(held, index == 0 ? 46 * MIB : 0, 0), ConsumerKind.SORT);
+                        tracker.endOnThisThread(slots[index], 1, 1, READER);
+                    } else {
+                        nextRun[index] = c;
+                        started.countDown();
+                        try {
+                            sampled.await(); // a live task thread keeps its consumer live
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                }, "Sort[4] -> SortAggregate[5] (" + (i + 1) + "/4)#0");
+                subtasks[i].start();
+            }
+            if (first) {
+                for (Thread t : subtasks) {
+                    t.join();
+                }
+                drain(tracker);
+            }
+        }
+        started.await();
+        for (int i = 0; i < 4; i++) {
+            assertTrue(fourSlots.reserve(slots[i], 3 * MIB), "each sorter's first pages");
+        }
+        tracker.sample(new TaskManagerPool[] {fourSlots}, READER);
+        Estimate pooled = new Estimate();
+        estimator.estimate(nextRun[1].vertexKey, ConsumerKind.SORT, 1, 4, SLOT_BYTES, pooled);
+        assertTrue(pooled.upperBoundBytes() >= SLOT_BYTES,
+                "the estimator's pooled figure would protect a cold sibling's whole share: " + pooled);
+
+        assertEquals(20 * MIB, slots[1].predictedDemandBytes(), "16 MiB with grant feedback's margin");
+        assertTrue(slots[1].predictedDemandBounds(), "its own subtask's history");
+        assertEquals(138 * MIB, slots[0].predictedDemandBytes(), "the hot subtask's 110 MiB with the margin");
+        fourSlots.policy().rebalance(fourSlots, System.nanoTime());
+        assertEquals(4 * SLOT_BYTES - 3 * 20 * MIB, slots[0].limitBytes(),
+                "the hot slot may grow into all the cold siblings do not protect");
+        sampled.countDown();
+        for (Thread t : subtasks) {
+            t.join();
+        }
     }
 
     @Test
