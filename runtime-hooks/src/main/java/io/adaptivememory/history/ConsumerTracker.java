@@ -24,7 +24,10 @@ import java.util.function.Consumer;
 public final class ConsumerTracker {
 
     public static final int CAPACITY = 512;
-    /** Headroom over a subtask's recent demand: a hash table's buckets grow with its records, and inputs vary. */
+    /**
+     * Headroom over a subtask's recent demand, in the plan grant feedback gives it and in what it
+     * protects: a hash table's buckets grow with its records, and inputs vary.
+     */
     public static final double FEEDBACK_MARGIN = 1.25;
     private static final long MIB = 1L << 20;
 
