@@ -57,6 +57,15 @@ class GrantFeedbackIT {
         double delta(String name) {
             return after.since(before, name);
         }
+
+        /** What the run did, for the log and for every failure message (CI shows little else). */
+        String summary() {
+            return String.format("spilled %d MiB, hottest slot %d MiB, raised %.0f plans (+%d MiB),"
+                            + " lowered %.0f plans (-%d MiB), pages denied %.0f, reclaim waits %.0f, shortfalls %.0f",
+                    mib(delta(SPILLED)), mib(peaks.hottestSlotPeak()), delta(FEEDBACK_RAISED),
+                    mib(delta(FEEDBACK_RAISED_BYTES)), delta(FEEDBACK_LOWERED), mib(delta(FEEDBACK_LOWERED_BYTES)),
+                    delta(PAGES_DENIED), delta(RECLAIM_WAITS), delta(SHORTFALLS));
+        }
     }
 
     @Test
@@ -93,12 +102,12 @@ class GrantFeedbackIT {
         assertEquals(0.0, fixed.delta(FEEDBACK_RAISED) + fixed.delta(FEEDBACK_LOWERED), "static plans with Flink's sizes");
         assertTrue(fixed.delta(SPILLED) > 0, "the hot " + consumer + " spills with Flink's size");
         for (Run r : runs.subList(1, runs.size())) {
-            assertTrue(r.delta(FEEDBACK_RAISED) >= 1, "the hot " + consumer + "'s plan was raised");
-            assertTrue(r.delta(FEEDBACK_LOWERED) >= 1, "the cold " + consumer + "s' plans were lowered");
+            String context = "; this run " + r.summary() + "; the static run " + fixed.summary();
+            assertTrue(r.delta(FEEDBACK_RAISED) >= 1, "the hot " + consumer + "'s plan was raised" + context);
+            assertTrue(r.delta(FEEDBACK_LOWERED) >= 1, "the cold " + consumer + "s' plans were lowered" + context);
             assertTrue(r.peaks().hottestSlotPeak() > EmbeddedCluster.SLOT_BYTES,
-                    "the hot " + consumer + " held more than its slot's share: " + mib(r.peaks().hottestSlotPeak()) + " MiB");
-            assertTrue(r.delta(SPILLED) < fixed.delta(SPILLED) / 2,
-                    "spilled " + mib(r.delta(SPILLED)) + " MiB against static's " + mib(fixed.delta(SPILLED)) + " MiB");
+                    "the hot " + consumer + " held more than its slot's share" + context);
+            assertTrue(r.delta(SPILLED) < fixed.delta(SPILLED) / 2, "it spilled less than half of static's" + context);
         }
     }
 
@@ -116,11 +125,7 @@ class GrantFeedbackIT {
                 }
                 Run r = new Run(policy, result, before, AgentMeters.awaitEmptyPool(prometheus), peaks);
                 runs.add(r);
-                System.out.printf("%s, %s run %d: spilled %d MiB, hottest slot %d MiB, raised %.0f plans (+%d MiB),"
-                                + " lowered %.0f plans (-%d MiB), pages denied %.0f, reclaim waits %.0f, shortfalls %.0f%n",
-                        label, policy, i, mib(r.delta(SPILLED)), mib(peaks.hottestSlotPeak()), r.delta(FEEDBACK_RAISED),
-                        mib(r.delta(FEEDBACK_RAISED_BYTES)), r.delta(FEEDBACK_LOWERED), mib(r.delta(FEEDBACK_LOWERED_BYTES)),
-                        r.delta(PAGES_DENIED), r.delta(RECLAIM_WAITS), r.delta(SHORTFALLS));
+                System.out.printf("%s, %s run %d: %s%n", label, policy, i, r.summary());
             }
         }
         return runs;

@@ -35,6 +35,11 @@ public final class SlotAccount {
     /** Growth requests the pool refused; the controller reads it to find hungry slots. */
     final AtomicLong denials = new AtomicLong();
     final AtomicLong borrowedPeak = new AtomicLong();
+    /**
+     * What grant feedback's lowered plans saved below Flink's sizes since the slot last held
+     * nothing: share no consumer still has to plan with. Cleared when the slot empties.
+     */
+    final AtomicLong loweredBytes = new AtomicLong();
 
     /** Denials the controller has already seen; touched by the controller thread only. */
     private long denialsSeen;

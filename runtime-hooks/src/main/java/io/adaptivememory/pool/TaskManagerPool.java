@@ -56,6 +56,8 @@ public final class TaskManagerPool {
 
     /** Flink's fractions of a slot's share round down, so a slot's plans may sum to a few bytes less than its share. */
     private static final long PLAN_ROUNDING_BYTES = 1L << 20;
+    /** How often a plan sized from the slack is sized again when other slots took that slack first. */
+    private static final int PLAN_ATTEMPTS = 8;
 
     private final int id;
     private final long totalBytes;
@@ -322,6 +324,9 @@ public final class TaskManagerPool {
             }
             long after = h - take;
             if (slot.held.compareAndSet(h, after)) {
+                if (after == 0 && slot.loweredBytes.get() != 0) {
+                    slot.loweredBytes.set(0);
+                }
                 long belowFloor = Math.max(0, Math.min(take, slot.floorBytes - after));
                 if (take > belowFloor) {
                     // Within the floor a release only refills the slot's own floor: no slack moves.
@@ -464,7 +469,7 @@ public final class TaskManagerPool {
             return flinkBytes;
         }
         long got = 0;
-        for (int attempt = 0; attempt < 8 && got == 0; attempt++) {
+        for (int attempt = 0; attempt < PLAN_ATTEMPTS && got == 0; attempt++) {
             long room = grantableBytes(slot) - slot.earmarked.get();
             long possible = Math.min(covered, Math.min(room, shortShare(slot, flinkBytes, room)));
             if (possible <= 0) {
@@ -495,7 +500,8 @@ public final class TaskManagerPool {
      * entitlement, the pool's reserve and lenders' protected shares all apply, as for any loan),
      * and the whole plan is earmarked, so every page of it is granted later: a hash table cannot
      * cope with a refused page below its plan. Only the last of a slot's consumers to plan is
-     * raised, the one whose Flink size is all the slot's unused share: a raise taken while another
+     * raised, the one whose Flink size is all the slot's unused share (what earlier lowered plans
+     * saved counts as planned: no consumer is still to plan with it): a raise taken while another
      * consumer of the slot (a hash aggregation chained behind a join, an operator of another task
      * in the slot) is still to plan with its Flink fraction would take that consumer's share, and
      * it could then be left short of its minimum. A pinned slot, a paused pool or a policy that
@@ -510,15 +516,24 @@ public final class TaskManagerPool {
         if (target < flinkBytes) {
             stats.lowerPlans.incrementAndGet();
             stats.lowerPlanBytes.addAndGet(flinkBytes - target);
-            return earmarkPlanBytes(slot, target, minimumBytes, true);
+            long planned = earmarkPlanBytes(slot, target, minimumBytes, true);
+            slot.loweredBytes.addAndGet(flinkBytes - target);
+            return planned;
         }
-        long unplannedShare = slot.guaranteeBytes() - slot.heldBytes() - flinkBytes;
-        long plan = Math.min(target, grantableBytes(slot) - slot.earmarked.get());
-        if (unplannedShare <= PLAN_ROUNDING_BYTES && plan > flinkBytes && !lendingPaused && commit(slot, plan, false)) {
-            addEarmark(slot, plan);
-            stats.raisedPlans.incrementAndGet();
-            stats.raisedPlanBytes.addAndGet(plan - flinkBytes);
-            return plan;
+        long unplannedShare = slot.guaranteeBytes() - slot.heldBytes() - slot.loweredBytes.get() - flinkBytes;
+        // Other slots' consumers plan at the same moment (a job's subtasks open together) and may
+        // take the slack this plan was sized with: size it again with what is left.
+        for (int attempt = 0; attempt < PLAN_ATTEMPTS && unplannedShare <= PLAN_ROUNDING_BYTES && !lendingPaused; attempt++) {
+            long plan = Math.min(target, grantableBytes(slot) - slot.earmarked.get());
+            if (plan <= flinkBytes) {
+                break;
+            }
+            if (commit(slot, plan, false)) {
+                addEarmark(slot, plan);
+                stats.raisedPlans.incrementAndGet();
+                stats.raisedPlanBytes.addAndGet(plan - flinkBytes);
+                return plan;
+            }
         }
         return earmarkPlanBytes(slot, flinkBytes, minimumBytes, true);
     }

@@ -519,6 +519,40 @@ class TaskManagerPoolTest {
         assertInvariants(pool);
     }
 
+    /**
+     * A chained join and aggregation as SkewedHashJoinJob plans them: the aggregation first, with a
+     * third of the share, lowered to what it needed, then the hot join with the rest. What the
+     * lowering saved is no consumer's share, so the join is the slot's last consumer to plan.
+     */
+    @Test
+    void feedbackPlanBytes_earlierPlanOfTheSlotLowered_theLastConsumerToPlanIsStillRaised() {
+        TaskManagerPool pool = adaptivePool();
+        SlotAccount slot = register(pool, "aggregation-then-join");
+        long aggregation = SLOT_BYTES / 3;
+        long join = SLOT_BYTES - aggregation;
+
+        assertEquals(8 * MIB, pool.feedbackPlanBytes(slot, aggregation, 8 * MIB, TABLE_MINIMUM_BYTES));
+        assertEquals(150 * MIB, pool.feedbackPlanBytes(slot, join, 150 * MIB, TABLE_MINIMUM_BYTES),
+                "the lowered aggregation left no share unplanned");
+        assertEquals(1, pool.statistics().raisedPlans());
+        assertInvariants(pool);
+    }
+
+    @Test
+    void feedbackPlanBytes_slotEmptiedAfterALoweredPlan_nextStageAgainWaitsForItsOtherConsumers() {
+        TaskManagerPool pool = adaptivePool();
+        SlotAccount slot = register(pool, "two-stages");
+        long third = SLOT_BYTES / 3;
+        pool.feedbackPlanBytes(slot, third, 8 * MIB, TABLE_MINIMUM_BYTES);
+        pool.releaseEarmark(slot, 8 * MIB);
+        assertEquals(0, slot.heldBytes(), "the first stage is over");
+
+        assertEquals(SLOT_BYTES - third, pool.feedbackPlanBytes(slot, SLOT_BYTES - third, 150 * MIB, TABLE_MINIMUM_BYTES),
+                "a third of the share is still the next stage's other consumer's");
+        assertEquals(0, pool.statistics().raisedPlans());
+        assertInvariants(pool);
+    }
+
     @Test
     void feedbackPlanBytes_demandBeyondWhatTheSlotCanSetAside_raisedOnlyThatFar() {
         TaskManagerPool pool = adaptivePool();
