@@ -4,6 +4,7 @@ import io.adaptivememory.bench.workload.BalancedSqlSortJob;
 import io.adaptivememory.bench.cluster.EmbeddedCluster;
 import io.adaptivememory.bench.workload.HeldSortJob;
 import io.adaptivememory.bench.cluster.Prometheus;
+import io.adaptivememory.bench.cluster.StandaloneCluster;
 import io.adaptivememory.bench.workload.SkewedDataStreamSortJob;
 import io.adaptivememory.bench.workload.SkewedSqlJob;
 import io.adaptivememory.bench.workload.SlotPeaks;
@@ -19,7 +20,6 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.math.BigInteger;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -181,7 +181,7 @@ public class LateAttachIT {
     @Test
     @Timeout(120)
     void lateAttach_disabled_leavesTheTaskManagerAlone() throws Exception {
-        int port = freePort();
+        int port = StandaloneCluster.freePort();
         try (ChildJvm child = ChildJvm.start(EmbeddedCluster.SLOTS, FIRST_ROWS, 0, SMALL_ROWS)) {
             child.awaitLine(READY::equals, STARTUP);
             String attach = attach(child.pid(), "enabled=false,metrics.prometheus.port=" + port);
@@ -212,7 +212,7 @@ public class LateAttachIT {
     @Test
     @Timeout(180)
     void lateAttach_preAttachSlotsFreedLater_aJobOnAllSlotsStillRuns() throws Exception {
-        int port = freePort();
+        int port = StandaloneCluster.freePort();
         int slots = EmbeddedCluster.SLOTS + 1;
         try (ChildJvm child = ChildJvm.start(FreedSlotsChild.class)) {
             child.awaitLine(READY::equals, STARTUP);
@@ -279,7 +279,7 @@ public class LateAttachIT {
      * many pre-attach slots were still allocated.
      */
     static Governed attachAndRunGoverned(ChildJvm child, int slots) throws Exception {
-        int port = freePort();
+        int port = StandaloneCluster.freePort();
         child.awaitLine(READY::equals, STARTUP);
         assertTrue(child.hasLine("FIRST_JOB equals-expected=true"), "pre-attach job result\n" + child.log());
 
@@ -379,12 +379,6 @@ public class LateAttachIT {
 
     static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     static String digest(Map<Long, String> result) {

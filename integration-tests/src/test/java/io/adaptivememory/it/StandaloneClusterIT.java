@@ -223,7 +223,7 @@ class StandaloneClusterIT {
     @Test
     @Timeout(300)
     void disabled_isANoOpOnARealTaskManager() throws Exception {
-        int port = LateAttachIT.freePort();
+        int port = StandaloneCluster.freePort();
         List<Long> pids = new ArrayList<>();
         try (StandaloneCluster cluster = StandaloneCluster.builder()
                 .agent(AGENT_JAR, Map.of("adaptive.memory.enabled", "false",
@@ -255,7 +255,7 @@ class StandaloneClusterIT {
     @Test
     @Timeout(300)
     void lateAttach_toARunningTaskManagerJvm_governsTheSlotsAllocatedAfterIt() throws Exception {
-        int port = LateAttachIT.freePort();
+        int port = StandaloneCluster.freePort();
         try (StandaloneCluster cluster = StandaloneCluster.builder().workDir(workDir("late-attach")).start()) {
             StandaloneCluster.TaskManager tm = cluster.taskManagers().get(0);
             String attach = LateAttachIT.attach(tm.pid(), "metrics.prometheus.port=" + port);

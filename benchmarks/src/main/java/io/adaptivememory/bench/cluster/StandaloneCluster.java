@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -41,6 +42,8 @@ public final class StandaloneCluster implements SessionCluster {
     public static final long SLOT_BYTES = EmbeddedCluster.SLOT_BYTES;
     private static final Duration STARTUP = Duration.ofSeconds(120);
     private static final Duration STOP = Duration.ofSeconds(20);
+    /** Below the well-known and registered ports most services use. */
+    private static final int LOWEST_CHOSEN_PORT = 20_000;
 
     /** One TaskManager JVM. */
     public static final class TaskManager {
@@ -409,11 +412,37 @@ public final class StandaloneCluster implements SessionCluster {
         }
     }
 
-    static int freePort() {
+    /**
+     * A port nothing listens on, for a process started next to pick. It is taken from
+     * below the kernel's ephemeral range: a port the kernel hands out ({@code new ServerSocket(0)})
+     * may be handed out again as the local end of any outgoing connection before the process
+     * binds it, and Flink's processes open many (a JobManager failed to bind its REST port so on
+     * a loaded machine). Outside Linux, or if no such port is free, the kernel's choice.
+     */
+    public static int freePort() {
+        int ephemeralStart = ephemeralPortRangeStart();
+        for (int attempt = 0; attempt < 64 && ephemeralStart > LOWEST_CHOSEN_PORT; attempt++) {
+            int port = ThreadLocalRandom.current().nextInt(LOWEST_CHOSEN_PORT, ephemeralStart);
+            try (ServerSocket socket = new ServerSocket(port)) {
+                return port;
+            } catch (IOException taken) {
+                // try another
+            }
+        }
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The first port of the kernel's ephemeral range, or 0 when it is not known. */
+    private static int ephemeralPortRangeStart() {
+        try {
+            String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
+            return Integer.parseInt(range.split("\\s+")[0]);
+        } catch (IOException | RuntimeException notLinux) {
+            return 0;
         }
     }
 }
