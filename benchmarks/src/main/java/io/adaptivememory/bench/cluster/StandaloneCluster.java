@@ -439,7 +439,8 @@ public final class StandaloneCluster implements SessionCluster {
     /** The first port of the kernel's ephemeral range, or 0 when it is not known. */
     private static int ephemeralPortRangeStart() {
         try {
-            String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
+            // Line by line: on JDK 17 Files.readString returned a fragment of this procfs file ("3").
+            String range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim();
             return Integer.parseInt(range.split("\\s+")[0]);
         } catch (IOException | RuntimeException notLinux) {
             return 0;
