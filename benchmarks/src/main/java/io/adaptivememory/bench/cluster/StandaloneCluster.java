@@ -42,7 +42,7 @@ public final class StandaloneCluster implements SessionCluster {
     public static final long SLOT_BYTES = EmbeddedCluster.SLOT_BYTES;
     private static final Duration STARTUP = Duration.ofSeconds(120);
     private static final Duration STOP = Duration.ofSeconds(20);
-    /** Below the well-known and registered ports most services use. */
+    /** The lowest port picked: above the ports system services commonly listen on. */
     private static final int LOWEST_CHOSEN_PORT = 20_000;
 
     /** One TaskManager JVM. */
